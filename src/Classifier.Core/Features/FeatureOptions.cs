@@ -1,0 +1,26 @@
+namespace Classifier.Core.Features;
+
+/// <summary>How text becomes features. Immutable: derive variants with <c>with</c>.</summary>
+public sealed record FeatureOptions
+{
+    public static FeatureOptions Default { get; } = new();
+
+    /// <summary>Word n-grams of length 1..WordNgramLength.</summary>
+    public int WordNgramLength { get; init; } = 2;
+
+    /// <summary>Most word n-grams kept (by frequency) so the model zip stays small.</summary>
+    public int MaxWordNgrams { get; init; } = 20_000;
+
+    /// <summary>Character n-gram lengths, each its own capped dictionary (e.g. 3 and 5 means trigrams and 5-grams).</summary>
+    public IReadOnlyList<int> CharNgramLengths { get; init; } = [3, 5];
+
+    /// <summary>Most character n-grams kept per length.</summary>
+    public int MaxCharNgrams { get; init; } = 20_000;
+
+    /// <summary>TF-IDF rather than raw counts for every n-gram block.</summary>
+    public bool UseTfIdf { get; init; } = true;
+
+    public string Describe() =>
+        $"word 1-{WordNgramLength} grams (max {MaxWordNgrams:N0}), char {string.Join("+", CharNgramLengths)}-grams " +
+        $"(max {MaxCharNgrams:N0} each), {(UseTfIdf ? "tf-idf" : "tf")}, L2-normalized per block";
+}

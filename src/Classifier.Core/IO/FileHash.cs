@@ -1,0 +1,13 @@
+using System.Security.Cryptography;
+
+namespace Classifier.Core.IO;
+
+public static class FileHash
+{
+    /// <summary>Lower-case hex SHA-256 of the file's bytes.</summary>
+    public static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}

@@ -1,0 +1,84 @@
+using Classifier.Core.Contract;
+using Classifier.Core.IO;
+using Classifier.Core.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Classifier.Core.Model;
+
+/// <summary>A loaded model with the label names read from its Score slots.</summary>
+public sealed record LoadedModel(ITransformer Transformer, DataViewSchema InputSchema, DataViewSchema OutputSchema, IReadOnlyList<string> Labels, string Path);
+
+/// <summary>Saves and loads model zips; both checked, both atomic.</summary>
+public static class ModelStore
+{
+    public static long Save(TrainedModel model, string path)
+    {
+        var ml = new MLContext();
+        AtomicFile.Write(path, stream => ml.Model.Save(model.Transformer, model.InputSchema, stream));
+        return new FileInfo(path).Length;
+    }
+
+    public static void SaveCard(ModelCard card, string modelPath) =>
+        AtomicFile.Write(ModelCard.PathFor(modelPath), stream =>
+        {
+            using var writer = new StreamWriter(stream, leaveOpen: true);
+            writer.Write(card.ToJson());
+            writer.Write('\n');
+        });
+
+    /// <summary>
+    /// Loads a model zip and checks it is a text classifier: a Text input and a Score output with label
+    /// slot names. Fails here, with the path, rather than at the first prediction.
+    /// </summary>
+    public static LoadedModel Load(string path, MLContext? ml = null)
+    {
+        if (!File.Exists(path)) throw ClassifierException.Model($"{path}: model file not found.");
+        ml ??= new MLContext();
+        ITransformer transformer;
+        DataViewSchema inputSchema;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            transformer = ml.Model.Load(stream, out inputSchema);
+        }
+        catch (Exception e) when (e is not ClassifierException)
+        {
+            throw ClassifierException.Model($"{path}: not a readable ML.NET model zip ({LabeledCsvFirstLine(e.Message)}).", e);
+        }
+        return Check(transformer, inputSchema, path);
+    }
+
+    public static LoadedModel Check(ITransformer transformer, DataViewSchema? inputSchema, string path)
+    {
+        if (inputSchema?.GetColumnOrNull(ModelSchema.Text) is not { } text || text.Type is not TextDataViewType)
+            throw ClassifierException.Model($"{path}: the model has no '{ModelSchema.Text}' text input column, so it is not a text classifier.");
+
+        DataViewSchema output;
+        try
+        {
+            output = transformer.GetOutputSchema(inputSchema);
+        }
+        catch (Exception e)
+        {
+            throw ClassifierException.Model($"{path}: the model cannot run on a '{ModelSchema.Text}' column alone ({LabeledCsvFirstLine(e.Message)}).", e);
+        }
+
+        IReadOnlyList<string> labels;
+        try
+        {
+            labels = ScoreSlots.LabelNames(output);
+        }
+        catch (ClassifierException e)
+        {
+            throw ClassifierException.Model($"{path}: {e.Message}", e);
+        }
+
+        if (output.GetColumnOrNull(ModelSchema.PredictedLabel) is not { } predicted || predicted.Type is not TextDataViewType)
+            throw ClassifierException.Model($"{path}: the model has no text '{ModelSchema.PredictedLabel}' output column.");
+
+        return new LoadedModel(transformer, inputSchema, output, labels, path);
+    }
+
+    private static string LabeledCsvFirstLine(string message) => Data.LabeledCsv.FirstLine(message);
+}

@@ -1,0 +1,14 @@
+using Classifier.Core.Features;
+
+namespace Classifier.Core.Training;
+
+/// <summary>Everything that decides the trained model. Same options and data give the same model.</summary>
+public sealed record TrainingOptions
+{
+    public const int DefaultSeed = 20191004;
+
+    public TrainerKind Trainer { get; init; } = TrainerKind.Sdca;
+    public FeatureOptions Features { get; init; } = FeatureOptions.Default;
+    public int Folds { get; init; } = 5;
+    public int Seed { get; init; } = DefaultSeed;
+}

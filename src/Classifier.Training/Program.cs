@@ -1,0 +1,92 @@
+using System.CommandLine;
+using Classifier.Core;
+using Classifier.Core.Features;
+using Classifier.Core.Training;
+
+namespace Classifier.Training;
+
+/// <summary>The training command: a thin shell that turns arguments into a <see cref="TrainingJob"/>.</summary>
+public static class Program
+{
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var defaults = new TrainingJobOptions();
+        var data = new Option<string>("--data") { Description = "Labeled training CSV.", DefaultValueFactory = _ => defaults.DataPath };
+        var test = new Option<string>("--test") { Description = "Held-out labeled CSV for the reported figures; 'none' to skip.", DefaultValueFactory = _ => defaults.TestPath! };
+        var model = new Option<string>("--model") { Description = "Where to write the model zip (its card goes beside it).", DefaultValueFactory = _ => defaults.ModelPath };
+        var textColumn = new Option<string>("--text-column") { Description = "Name of the text column.", DefaultValueFactory = _ => defaults.TextColumn };
+        var labelColumn = new Option<string>("--label-column") { Description = "Name of the label column (any label set of two or more).", DefaultValueFactory = _ => defaults.LabelColumn };
+        var trainer = new Option<string>("--trainer") { Description = "sdca | lbfgs | fasttree | auto (auto ranks all by cross-validated macro-F1).", DefaultValueFactory = _ => defaults.Trainer!.Value.Name() };
+        trainer.AcceptOnlyFromAmong([.. TrainerKinds.All.Select(k => k.Name()), "auto"]);
+        var folds = new Option<int>("--folds") { Description = "Stratified cross-validation folds.", DefaultValueFactory = _ => 5 };
+        var seed = new Option<int>("--seed") { Description = "Random seed: the same seed and data give the same model.", DefaultValueFactory = _ => TrainingOptions.DefaultSeed };
+        var wordNgrams = new Option<int>("--word-ngrams") { Description = "Longest word n-gram.", DefaultValueFactory = _ => FeatureOptions.Default.WordNgramLength };
+        var charNgrams = new Option<string>("--char-ngrams") { Description = "Character n-gram lengths, comma separated ('' for none).", DefaultValueFactory = _ => string.Join(",", FeatureOptions.Default.CharNgramLengths) };
+        var maxNgrams = new Option<int>("--max-ngrams") { Description = "Cap on n-grams kept per block (keeps the zip small).", DefaultValueFactory = _ => FeatureOptions.Default.MaxWordNgrams };
+
+        var root = new RootCommand("Train the stance classifier on a labeled CSV, report cross-validated and held-out figures, and save the model zip with its card.")
+        {
+            data, test, model, textColumn, labelColumn, trainer, folds, seed, wordNgrams, charNgrams, maxNgrams,
+        };
+
+        root.SetAction(parse =>
+        {
+            try
+            {
+                var features = FeatureOptions.Default with
+                {
+                    WordNgramLength = Positive(parse.GetValue(wordNgrams), "--word-ngrams"),
+                    CharNgramLengths = ParseLengths(parse.GetValue(charNgrams) ?? ""),
+                    MaxWordNgrams = Positive(parse.GetValue(maxNgrams), "--max-ngrams"),
+                    MaxCharNgrams = Positive(parse.GetValue(maxNgrams), "--max-ngrams"),
+                };
+                var testPath = parse.GetValue(test);
+                var trainerName = parse.GetValue(trainer)!;
+                var job = new TrainingJobOptions
+                {
+                    DataPath = parse.GetValue(data)!,
+                    TestPath = string.Equals(testPath, "none", StringComparison.OrdinalIgnoreCase) ? null : testPath,
+                    ModelPath = parse.GetValue(model)!,
+                    TextColumn = parse.GetValue(textColumn)!,
+                    LabelColumn = parse.GetValue(labelColumn)!,
+                    Trainer = trainerName == "auto" ? null : TrainerKinds.TryParse(trainerName, out var kind) ? kind : null,
+                    Training = new TrainingOptions { Features = features, Folds = parse.GetValue(folds), Seed = parse.GetValue(seed) },
+                };
+                if (job.Training.Folds < 2) throw ClassifierException.Arguments($"--folds must be at least 2 (got {job.Training.Folds}).");
+                TrainingJob.Run(job, stdout);
+                return ExitCodes.Success;
+            }
+            catch (ClassifierException e)
+            {
+                stderr.WriteLine($"error: {e.Message}");
+                return ExitCodes.For(e.Kind);
+            }
+        });
+
+        var result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            foreach (var error in result.Errors) stderr.WriteLine($"error: {error.Message}");
+            stderr.WriteLine("Run with --help for the options.");
+            return ExitCodes.BadArguments;
+        }
+        return result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+
+    private static int Positive(int value, string option) =>
+        value > 0 ? value : throw ClassifierException.Arguments($"{option} must be positive (got {value}).");
+
+    private static IReadOnlyList<int> ParseLengths(string text)
+    {
+        var lengths = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, out var n) || n < 1 || n > 8)
+                throw ClassifierException.Arguments($"--char-ngrams: '{part}' is not a length between 1 and 8.");
+            lengths.Add(n);
+        }
+        return lengths;
+    }
+}
