@@ -16,6 +16,8 @@ public sealed record ModelCard
     public static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
+        // Cards are read by people: keep '+' and non-ASCII readable rather than \uXXXX-escaped.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,

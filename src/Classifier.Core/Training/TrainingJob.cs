@@ -19,7 +19,7 @@ public sealed record TrainingJobOptions
     public string LabelColumn { get; init; } = "label";
 
     /// <summary>Null means rank every trainer by cross-validated macro-F1 and keep the best.</summary>
-    public TrainerKind? Trainer { get; init; } = TrainerKind.Sdca;
+    public TrainerKind? Trainer { get; init; } = TrainerKind.Lbfgs;
 
     public TrainingOptions Training { get; init; } = new();
 }

@@ -7,7 +7,7 @@ public sealed record TrainingOptions
 {
     public const int DefaultSeed = 20191004;
 
-    public TrainerKind Trainer { get; init; } = TrainerKind.Sdca;
+    public TrainerKind Trainer { get; init; } = TrainerKind.Lbfgs;
     public FeatureOptions Features { get; init; } = FeatureOptions.Default;
     public int Folds { get; init; } = 5;
     public int Seed { get; init; } = DefaultSeed;
