@@ -1,3 +1,4 @@
+using System.Globalization;
 using Classifier.Core.Contract;
 using Microsoft.ML;
 using Microsoft.ML.Trainers;
@@ -11,6 +12,15 @@ namespace Classifier.Core.Training;
 /// </summary>
 public static class TrainerCatalog
 {
+    // One place for each setting: used to build the trainer and recorded in the model card.
+    private const int SdcaIterations = 100;
+    private const float SdcaL2 = 1e-4f;
+    private const float LbfgsL2 = 0.1f;
+    private const int Trees = 200;
+    private const int Leaves = 20;
+    private const int MinLeaf = 5;
+    private const double LearningRate = 0.2;
+
     public static IEstimator<ITransformer> Create(MLContext ml, TrainerKind kind) => kind switch
     {
         TrainerKind.Sdca => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options
@@ -18,8 +28,8 @@ public static class TrainerCatalog
             LabelColumnName = ModelSchema.LabelKey,
             FeatureColumnName = ModelSchema.Features,
             NumberOfThreads = 1,
-            MaximumNumberOfIterations = 100,
-            L2Regularization = 1e-4f,
+            MaximumNumberOfIterations = SdcaIterations,
+            L2Regularization = SdcaL2,
         }),
         TrainerKind.Lbfgs => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
         {
@@ -27,17 +37,17 @@ public static class TrainerCatalog
             FeatureColumnName = ModelSchema.Features,
             NumberOfThreads = 1,
             L1Regularization = 0f,
-            L2Regularization = 0.1f,
+            L2Regularization = LbfgsL2,
         }),
         TrainerKind.FastTree => ml.MulticlassClassification.Trainers.OneVersusAll(
             ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
             {
                 FeatureColumnName = ModelSchema.Features,
                 NumberOfThreads = 1,
-                NumberOfTrees = 200,
-                NumberOfLeaves = 20,
-                MinimumExampleCountPerLeaf = 5,
-                LearningRate = 0.2,
+                NumberOfTrees = Trees,
+                NumberOfLeaves = Leaves,
+                MinimumExampleCountPerLeaf = MinLeaf,
+                LearningRate = LearningRate,
                 Seed = 1,
             }),
             labelColumnName: ModelSchema.LabelKey),
@@ -47,18 +57,13 @@ public static class TrainerCatalog
     /// <summary>The settings recorded in the model card.</summary>
     public static IReadOnlyDictionary<string, string> Settings(TrainerKind kind) => kind switch
     {
-        TrainerKind.Sdca => new Dictionary<string, string>
-        {
-            ["trainer"] = "SdcaMaximumEntropy", ["maxIterations"] = "100", ["l2"] = "1e-4", ["threads"] = "1",
-        },
-        TrainerKind.Lbfgs => new Dictionary<string, string>
-        {
-            ["trainer"] = "LbfgsMaximumEntropy", ["l1"] = "0", ["l2"] = "0.1", ["threads"] = "1",
-        },
-        TrainerKind.FastTree => new Dictionary<string, string>
-        {
-            ["trainer"] = "OneVersusAll(FastTreeBinary)", ["trees"] = "200", ["leaves"] = "20", ["minLeaf"] = "5", ["learningRate"] = "0.2", ["threads"] = "1",
-        },
+        TrainerKind.Sdca => Describe(("trainer", "SdcaMaximumEntropy"), ("maxIterations", SdcaIterations), ("l2", SdcaL2), ("threads", 1)),
+        TrainerKind.Lbfgs => Describe(("trainer", "LbfgsMaximumEntropy"), ("l1", 0), ("l2", LbfgsL2), ("threads", 1)),
+        TrainerKind.FastTree => Describe(("trainer", "OneVersusAll(FastTreeBinary)"), ("trees", Trees), ("leaves", Leaves),
+            ("minLeaf", MinLeaf), ("learningRate", LearningRate), ("threads", 1)),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
+
+    private static Dictionary<string, string> Describe(params (string Key, object Value)[] settings) =>
+        settings.ToDictionary(s => s.Key, s => Convert.ToString(s.Value, CultureInfo.InvariantCulture)!);
 }
