@@ -1,0 +1,19 @@
+namespace Classifier.Core.Prediction;
+
+/// <summary>How a <see cref="StanceClassifier"/> behaves; change with <c>with</c>.</summary>
+public sealed record StanceClassifierOptions
+{
+    public static StanceClassifierOptions Default { get; } = new();
+
+    /// <summary>Reload the model when its file changes on disk (only for models loaded from a path).</summary>
+    public bool WatchForChanges { get; init; }
+
+    /// <summary>
+    /// How long the file must stay quiet before a reload: a copy or a rename raises several change
+    /// events, and reading mid-write would only fail and retry.
+    /// </summary>
+    public TimeSpan ReloadDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Prediction engines kept for reuse; more callers than this still work, extra engines are dropped after use.</summary>
+    public int MaxPooledEngines { get; init; } = Environment.ProcessorCount * 2;
+}
