@@ -12,6 +12,9 @@ builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--
 if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])) builder.WebHost.UseUrls(DefaultUrl);
 
 builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+// Binding failures raise BadHttpRequestException in every environment, so they all get a problem body.
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddOpenApi();
 builder.Services.AddStanceClassifier();
 

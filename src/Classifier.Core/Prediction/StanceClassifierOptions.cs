@@ -14,6 +14,10 @@ public sealed record StanceClassifierOptions
     /// </summary>
     public TimeSpan ReloadDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Prediction engines kept for reuse; more callers than this still work, extra engines are dropped after use.</summary>
-    public int MaxPooledEngines { get; init; } = Environment.ProcessorCount * 2;
+    /// <summary>
+    /// Prediction engines kept for reuse. More concurrent callers than this still work, but the extra
+    /// engines are built per call and dropped, and building one costs far more than a prediction, so
+    /// keep it at or above the expected concurrency (a web server's in-flight requests).
+    /// </summary>
+    public int MaxPooledEngines { get; init; } = Math.Max(32, Environment.ProcessorCount * 4);
 }

@@ -12,6 +12,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     {
         ModelPath = Path.Combine(_folder, "stance.zip");
         File.Copy(TestFiles.StanceModel, ModelPath);
+        File.Copy(Path.ChangeExtension(TestFiles.StanceModel, ".card.json"), Path.Combine(_folder, "stance.card.json"));
     }
 
     public string ModelPath { get; }

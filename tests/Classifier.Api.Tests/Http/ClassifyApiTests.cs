@@ -116,7 +116,8 @@ public sealed class ClassifyApiTests(ApiFactory factory) : IClassFixture<ApiFact
 
         var response = await client.PostAsync("/classify", new StringContent("text=hello", Encoding.UTF8, "application/x-www-form-urlencoded"));
 
-        await AssertProblem(response, HttpStatusCode.UnsupportedMediaType, "application/json");
+        // Refused by routing (the endpoints declare they accept JSON) before the handler runs.
+        await AssertProblem(response, HttpStatusCode.UnsupportedMediaType, detail: null);
     }
 
     [Fact]
@@ -177,7 +178,7 @@ public sealed class ClassifyApiTests(ApiFactory factory) : IClassFixture<ApiFact
 
     [Theory]
     [InlineData("/classify?explain=true", "explain=true is not available")]
-    [InlineData("/classify?explain=perhaps", null)]
+    [InlineData("/classify?explain=perhaps", "\"perhaps\"")]
     public async Task explain_is_refused_until_an_explainer_is_installed(string url, string? detail)
     {
         using var client = factory.CreateClient();

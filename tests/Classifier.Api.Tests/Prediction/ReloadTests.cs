@@ -85,7 +85,7 @@ public sealed class ReloadTests(TinyModelFixture tiny) : IClassFixture<TinyModel
             }
         })).ToArray();
 
-        for (var swap = 0; swap < 6; swap++)
+        for (var swap = 0; swap < 4; swap++)
         {
             TestFiles.ReplaceAtomically(path, swap % 2 == 0 ? tiny.Bytes : stanceBytes);
             Assert.True(classifier.Reload());
@@ -95,7 +95,7 @@ public sealed class ReloadTests(TinyModelFixture tiny) : IClassFixture<TinyModel
 
         Assert.Equal(0, bad);
         Assert.True(predicted >= 800);
-        Assert.Equal(7, classifier.Model.Generation);
+        Assert.Equal(5, classifier.Model.Generation);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using Classifier.Core;
 using Classifier.Core.Prediction;
+using Microsoft.ML;
 
 namespace Classifier.Api.Tests.Prediction;
 
@@ -117,7 +118,7 @@ public sealed class StanceClassifierTests
         try
         {
             var path = Path.Combine(dir, "numbers.zip");
-            var ml = new Microsoft.ML.MLContext(1);
+            var ml = new MLContext(1);
             var data = ml.Data.LoadFromEnumerable(new[] { new NumberRow { X = 1 }, new NumberRow { X = 2 } });
             var model = ml.Transforms.CopyColumns("Y", "X").Fit(data);
             ml.Model.Save(model, data.Schema, path);
