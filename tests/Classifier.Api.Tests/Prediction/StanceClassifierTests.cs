@@ -42,6 +42,20 @@ public sealed class StanceClassifierTests
     }
 
     [Fact]
+    public async Task concurrent_batches_equal_single_predictions()
+    {
+        using var classifier = StanceClassifier.Load(TestFiles.StanceModel);
+        var texts = TestFiles.TestSentences.Take(60).ToArray();
+        var expected = texts.Select(classifier.Predict).ToArray();
+
+        var batches = await Task.WhenAll(Enumerable.Range(0, 4).Select(t => Task.Run(() =>
+            Enumerable.Range(0, 5).Select(_ => classifier.PredictBatch(texts)).ToArray())));
+
+        foreach (var batch in batches.SelectMany(b => b))
+            for (var i = 0; i < texts.Length; i++) Assert.True(Same(expected[i], batch[i]), $"row {i} differs");
+    }
+
+    [Fact]
     public void probabilities_are_keyed_by_the_score_slot_names_and_confidence_is_the_predicted_labels_probability()
     {
         using var classifier = StanceClassifier.Load(TestFiles.StanceModel);
