@@ -34,19 +34,36 @@ public static class ModelStore
     public static LoadedModel Load(string path, MLContext? ml = null)
     {
         if (!File.Exists(path)) throw ClassifierException.Model($"{path}: model file not found.");
+        Stream stream;
+        try
+        {
+            stream = File.OpenRead(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw ClassifierException.Model($"{path}: cannot read the model file ({LabeledCsvFirstLine(e.Message)}).", e);
+        }
+        using (stream) return Load(stream, path, ml);
+    }
+
+    /// <summary>
+    /// Loads and checks a model zip from a stream (an embedded resource, a download);
+    /// <paramref name="name"/> stands for the path in error messages.
+    /// </summary>
+    public static LoadedModel Load(Stream stream, string name, MLContext? ml = null)
+    {
         ml ??= new MLContext();
         ITransformer transformer;
         DataViewSchema inputSchema;
         try
         {
-            using var stream = File.OpenRead(path);
             transformer = ml.Model.Load(stream, out inputSchema);
         }
         catch (Exception e) when (e is not ClassifierException)
         {
-            throw ClassifierException.Model($"{path}: not a readable ML.NET model zip ({LabeledCsvFirstLine(e.Message)}).", e);
+            throw ClassifierException.Model($"{name}: not a readable ML.NET model zip ({LabeledCsvFirstLine(e.Message)}).", e);
         }
-        return Check(transformer, inputSchema, path);
+        return Check(transformer, inputSchema, name);
     }
 
     public static LoadedModel Check(ITransformer transformer, DataViewSchema? inputSchema, string path)

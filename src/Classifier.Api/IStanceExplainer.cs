@@ -1,0 +1,12 @@
+using Classifier.Core.Prediction;
+
+namespace Classifier.Api;
+
+/// <summary>
+/// The hook for <c>?explain=true</c>: register one in DI and its result is returned as
+/// <c>explanation</c> beside each prediction. None is registered yet, so <c>explain=true</c> is a 400.
+/// </summary>
+public interface IStanceExplainer
+{
+    object Explain(StanceClassifier classifier, string text, StancePrediction prediction);
+}

@@ -1,0 +1,89 @@
+using Classifier.Core.Contract;
+using Classifier.Core.Model;
+using Microsoft.Extensions.ObjectPool;
+using Microsoft.ML;
+
+namespace Classifier.Core.Prediction;
+
+/// <summary>
+/// One loaded model with its own pool of prediction engines. A reload builds a new session and swaps
+/// the reference; callers that already hold the old session finish on it, and it is collected once
+/// nobody does (engines hold no unmanaged resources, so there is nothing to dispose early).
+/// </summary>
+internal sealed class ModelSession
+{
+    private readonly MLContext _ml;
+    private readonly ITransformer _transformer;
+    private readonly string[] _labels;
+    private readonly ObjectPool<PredictionEngine<TextInput, ModelOutput>> _engines;
+
+    private ModelSession(MLContext ml, LoadedModel model, StanceModelInfo info, int maxPooledEngines)
+    {
+        _ml = ml;
+        _transformer = model.Transformer;
+        _labels = [.. model.Labels];
+        Info = info;
+        _engines = new DefaultObjectPool<PredictionEngine<TextInput, ModelOutput>>(new EnginePolicy(ml, model.Transformer), maxPooledEngines);
+    }
+
+    public StanceModelInfo Info { get; }
+
+    /// <summary>Checks the zip's bytes (<see cref="ModelStore.Load(Stream, string, MLContext?)"/>) and builds a session on them.</summary>
+    public static ModelSession Create(byte[] zip, string source, ModelCard? card, int generation, int maxPooledEngines)
+    {
+        var ml = new MLContext();
+        using var stream = new MemoryStream(zip, writable: false);
+        var model = ModelStore.Load(stream, source, ml);
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(zip));
+        var info = new StanceModelInfo(source, sha, model.Labels, card, DateTimeOffset.UtcNow, generation);
+        var session = new ModelSession(ml, model, info, maxPooledEngines);
+        try
+        {
+            // One prediction now, so a model that loads but cannot run fails at load, not at the first caller.
+            session.Predict("");
+        }
+        catch (Exception e)
+        {
+            throw ClassifierException.Model($"{source}: the model loads but fails on a test prediction ({e.Message.Split('\n')[0].Trim()}).", e);
+        }
+        return session;
+    }
+
+    public StancePrediction Predict(string text)
+    {
+        var engine = _engines.Get();
+        try
+        {
+            return ToPrediction(engine.Predict(new TextInput { Text = text }));
+        }
+        finally
+        {
+            _engines.Return(engine);
+        }
+    }
+
+    /// <summary>Scores all texts in one pass over a data view (no engine per row).</summary>
+    public IReadOnlyList<StancePrediction> PredictBatch(IReadOnlyList<string> texts)
+    {
+        if (texts.Count == 0) return [];
+        var view = _ml.Data.LoadFromEnumerable(texts.Select(t => new TextInput { Text = t }));
+        var scored = _transformer.Transform(view);
+        return _ml.Data.CreateEnumerable<ModelOutput>(scored, reuseRowObject: false).Select(ToPrediction).ToArray();
+    }
+
+    private StancePrediction ToPrediction(ModelOutput output)
+    {
+        var probabilities = new Dictionary<string, float>(_labels.Length, StringComparer.Ordinal);
+        for (var i = 0; i < _labels.Length; i++) probabilities[_labels[i]] = output.Score[i];
+        var confidence = probabilities.TryGetValue(output.PredictedLabel, out var p) ? p : output.Score.Max();
+        return new StancePrediction(output.PredictedLabel, confidence, probabilities.AsReadOnly());
+    }
+
+    private sealed class EnginePolicy(MLContext ml, ITransformer transformer) : PooledObjectPolicy<PredictionEngine<TextInput, ModelOutput>>
+    {
+        public override PredictionEngine<TextInput, ModelOutput> Create() =>
+            ml.Model.CreatePredictionEngine<TextInput, ModelOutput>(transformer);
+
+        public override bool Return(PredictionEngine<TextInput, ModelOutput> engine) => true;
+    }
+}

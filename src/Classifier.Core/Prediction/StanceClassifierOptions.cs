@@ -1,0 +1,23 @@
+namespace Classifier.Core.Prediction;
+
+/// <summary>How a <see cref="StanceClassifier"/> behaves; change with <c>with</c>.</summary>
+public sealed record StanceClassifierOptions
+{
+    public static StanceClassifierOptions Default { get; } = new();
+
+    /// <summary>Reload the model when its file changes on disk (only for models loaded from a path).</summary>
+    public bool WatchForChanges { get; init; }
+
+    /// <summary>
+    /// How long the file must stay quiet before a reload: a copy or a rename raises several change
+    /// events, and reading mid-write would only fail and retry.
+    /// </summary>
+    public TimeSpan ReloadDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Prediction engines kept for reuse. More concurrent callers than this still work, but the extra
+    /// engines are built per call and dropped, and building one costs far more than a prediction, so
+    /// keep it at or above the expected concurrency (a web server's in-flight requests).
+    /// </summary>
+    public int MaxPooledEngines { get; init; } = Math.Max(32, Environment.ProcessorCount * 4);
+}

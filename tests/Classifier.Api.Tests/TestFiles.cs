@@ -1,0 +1,64 @@
+using Classifier.Core.Data;
+using Classifier.Core.Model;
+using Classifier.Core.Training;
+
+namespace Classifier.Api.Tests;
+
+/// <summary>The repository's shipped model and data, and scratch folders for tests that change files.</summary>
+internal static class TestFiles
+{
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public static string StanceModel => Path.Combine(RepoRoot, "models", "stance.zip");
+
+    public static IReadOnlyList<string> TestSentences { get; } =
+        LabeledCsv.Read(Path.Combine(RepoRoot, "data", "stance-test.csv")).Rows.Select(r => r.Text).ToArray();
+
+    /// <summary>A fresh folder under the temp folder, removed by the caller.</summary>
+    public static string NewFolder()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "classifier-api-tests-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    /// <summary>Replaces a file the way the trainer does (write beside it, then rename over it).</summary>
+    public static void ReplaceAtomically(string path, byte[] bytes)
+    {
+        var temp = path + ".incoming";
+        File.WriteAllBytes(temp, bytes);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Classifier.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Classifier.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>
+/// A second, different text model (labels alpha/beta) trained once on eight rows, for reload tests.
+/// </summary>
+public sealed class TinyModelFixture : IDisposable
+{
+    public TinyModelFixture()
+    {
+        Folder = TestFiles.NewFolder();
+        string[] alpha = ["apples and pears", "apple pie recipe", "pears in syrup", "fresh apples today"];
+        string[] beta = ["engines and gears", "gear box repair", "engine oil change", "new gears fitted"];
+        var rows = alpha.Select(t => new LabeledExample(t, "alpha")).Concat(beta.Select(t => new LabeledExample(t, "beta"))).ToArray();
+        Path = System.IO.Path.Combine(Folder, "tiny.zip");
+        ModelStore.Save(ModelTrainer.Fit(rows, new TrainingOptions()), Path);
+        Bytes = File.ReadAllBytes(Path);
+    }
+
+    public string Folder { get; }
+
+    public string Path { get; }
+
+    public byte[] Bytes { get; }
+
+    public void Dispose() => Directory.Delete(Folder, recursive: true);
+}
