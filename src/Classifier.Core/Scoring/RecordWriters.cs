@@ -27,13 +27,13 @@ public static class RecordWriters
 {
     public static IRecordWriter Create(OutputFormat format, Stream output, bool excelSafe) => format switch
     {
-        OutputFormat.Jsonl => new JsonlRecordWriter(output),
-        _ => new CsvRecordWriter(output, excelSafe),
+        OutputFormat.Jsonl => new JsonlOutputWriter(output),
+        _ => new CsvOutputWriter(output, excelSafe),
     };
 }
 
 /// <summary>RFC 4180 CSV with LF line ends; with excel-safe, formula-like text cells get a leading apostrophe.</summary>
-public sealed class CsvRecordWriter(Stream output, bool excelSafe) : IRecordWriter
+public sealed class CsvOutputWriter(Stream output, bool excelSafe) : IRecordWriter
 {
     private readonly CsvWriter writer = CsvWriter.Create(output, new CsvWriterOptions
     {
@@ -63,7 +63,7 @@ public sealed class CsvRecordWriter(Stream output, bool excelSafe) : IRecordWrit
 }
 
 /// <summary>One JSON object per line, keyed by the header names; numbers stay numbers.</summary>
-public sealed class JsonlRecordWriter : IRecordWriter
+public sealed class JsonlOutputWriter : IRecordWriter
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
     private readonly Stream output;
@@ -72,7 +72,7 @@ public sealed class JsonlRecordWriter : IRecordWriter
     private JsonEncodedText[] names = [];
     private int cell;
 
-    public JsonlRecordWriter(Stream output)
+    public JsonlOutputWriter(Stream output)
     {
         this.output = output;
         buffer = new BufferedStream(output, 1 << 16);

@@ -59,7 +59,7 @@ public static class ScoringJob
             }
             AtomicFile.Write(job.ErrorsPath, errors =>
             {
-                using var errorWriter = new CsvRecordWriter(errors, excelSafe: job.Scoring.ExcelSafe);
+                using var errorWriter = new CsvOutputWriter(errors, excelSafe: job.Scoring.ExcelSafe);
                 Score(output, errorWriter);
             });
         }
