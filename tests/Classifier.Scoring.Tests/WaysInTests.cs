@@ -137,6 +137,22 @@ public sealed class WaysInTests : IDisposable
     }
 
     [Fact]
+    public void parallel_batches_write_rows_in_input_order_with_the_same_scores_as_one_thread()
+    {
+        var rows = string.Concat(Enumerable.Range(1, 1500).Select(i => i % 3 == 0
+            ? $"{i},Police need lawful access to encrypted messages in case {i}.\n"
+            : i % 3 == 1 ? $"{i},Encryption protects the privacy of user {i}.\n" : $"{i},The committee meets on day {i}.\n"));
+        var input = run.Write("corpus.csv", "id,text\n" + rows);
+
+        Assert.Equal(ExitCodes.Success, run.Run("--input", input, "--output", run.PathOf("one.csv"), "--threads", "1", "--batch-size", "50", "--quiet"));
+        Assert.Equal(ExitCodes.Success, run.Run("--input", input, "--output", run.PathOf("two.csv"), "--threads", "2", "--batch-size", "50", "--quiet"));
+
+        var two = ScoringRun.ReadCsv(run.PathOf("two.csv")).Rows;
+        Assert.Equal(Enumerable.Range(1, 1500).Select(i => i.ToString(CultureInfo.InvariantCulture)), two.Select(r => r[0]));
+        Assert.Equal(File.ReadAllText(run.PathOf("one.csv")), File.ReadAllText(run.PathOf("two.csv")));
+    }
+
+    [Fact]
     public void help_describes_every_option_and_exits_zero()
     {
         var code = run.Run("--help");

@@ -44,7 +44,11 @@ public static class ScoringJob
             var problems = new RowProblemLog(errorWriter);
             using var source = OpenSource(job, problems, standardInput);
             if (source.Next() is not { } first)
-                throw ClassifierException.Input($"{source.Name}: no rows to score: it has a header but no data rows.");
+            {
+                var why = job.InputPath is null ? "no lines were read"
+                    : problems.Count > 0 ? $"all {problems.Count} data rows are malformed" : "it has a header but no data rows";
+                throw ClassifierException.Input($"{source.Name}: no rows to score: {why}.");
+            }
             using var writer = RecordWriters.Create(job.Scoring.Format, output, job.Scoring.ExcelSafe);
             summary = engine.Score(new FirstRowAgain(source, first), writer, problems, progress, cancel);
             problems.Complete();
