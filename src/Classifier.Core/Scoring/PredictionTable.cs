@@ -5,7 +5,7 @@ namespace Classifier.Core.Scoring;
 /// <summary>A ConsoleTables table of a few texts: the text (cut to fit), label, confidence and every label's probability.</summary>
 public static class PredictionTable
 {
-    public static string Render(IReadOnlyList<string> texts, BatchScorer scorer, float? minConfidence, int textWidth = 60)
+    public static string Render(IReadOnlyList<string> texts, BatchScorer scorer, float? minConfidence, int textWidth = 40)
     {
         var labels = scorer.Labels;
         var scored = texts.Where(t => !string.IsNullOrWhiteSpace(t)).ToArray();
