@@ -121,6 +121,7 @@ public static class Program
             if (scored.Schema.GetColumnOrNull(column) is null) continue;
             Console.WriteLine($"  {"up to " + column,-44} {ReadColumns(scored, [column]) / n,8:0.0}");
         }
+        DescribeVector(scored, ModelSchema.Features);
         var scorer = new BatchScorer(model);
         BatchPredictions? last = scorer.Score(array[..Math.Min(n, 3000)], Math.Min(n, 3000));
         foreach (var size in new[] { 256, 1024, 4096 })
@@ -149,6 +150,18 @@ public static class Program
             }
         });
         Console.WriteLine($"  {"CSV write (6 cells, to nowhere)",-44} {write / n,8:0.0}");
+    }
+
+    /// <summary>Whether a vector column stays sparse: a dense 60,000-slot Features vector would explain a costly Concatenate.</summary>
+    private static void DescribeVector(IDataView view, string name)
+    {
+        if (view.Schema.GetColumnOrNull(name) is not { } column) return;
+        using var cursor = view.GetRowCursor([column]);
+        var get = cursor.GetGetter<VBuffer<float>>(column);
+        VBuffer<float> value = default;
+        if (!cursor.MoveNext()) return;
+        get(ref value);
+        Console.WriteLine($"  ({name}: {value.Length:N0} slots, {value.GetValues().Length:N0} stored, {(value.IsDense ? "dense" : "sparse")})");
     }
 
     private static double ReadColumns(IDataView view, string[] names)
