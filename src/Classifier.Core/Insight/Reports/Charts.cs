@@ -194,18 +194,20 @@ public static class Charts
             n.LabelAlignment = Alignment.LowerCenter;
             n.LabelFontSize = 11;
         }
-        plot.Legend.Alignment = Alignment.LowerRight;
-        plot.ShowLegend();
+        // Outside the data area: every bar reaches 100%, so any corner would hide one.
+        plot.ShowLegend(Edge.Right);
         // Long runs of periods: label every n-th so the ticks stay legible.
         var step = Math.Max(1, (int)Math.Ceiling(periods.Count / 16.0));
         var ticks = Enumerable.Range(0, periods.Count).Where(p => p % step == 0).ToArray();
         plot.Axes.Bottom.SetTicks(ticks.Select(p => (double)p).ToArray(), ticks.Select(p => periods[p]).ToArray());
         plot.Axes.Bottom.TickLabelStyle.Rotation = periods.Count > 6 ? 45 : 0;
         plot.Axes.Bottom.TickLabelStyle.Alignment = periods.Count > 6 ? Alignment.MiddleLeft : Alignment.UpperCenter;
+        // Room for the rotated period names, which ScottPlot does not measure.
+        if (periods.Count > 6) plot.Axes.Bottom.MinimumSize = 80;
         plot.Axes.Left.SetTicks([0, 0.25, 0.5, 0.75, 1], ["0%", "25%", "50%", "75%", "100%"]);
         plot.Axes.SetLimits(-0.6, periods.Count - 0.4, 0, 1.08);
         plot.YLabel("share of rows");
-        return Png(plot, Math.Max(560, 46 * periods.Count + 220), 440);
+        return Png(plot, Math.Max(720, 46 * periods.Count + 360), 460);
     }
 
     private static Plot NewPlot(string title)
