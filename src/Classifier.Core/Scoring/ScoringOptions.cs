@@ -1,0 +1,42 @@
+namespace Classifier.Core.Scoring;
+
+/// <summary>Output formats of a scoring run.</summary>
+public enum OutputFormat
+{
+    Csv,
+    Jsonl,
+}
+
+/// <summary>How a corpus is scored. Immutable: derive variants with <c>with</c>.</summary>
+public sealed record ScoringOptions
+{
+    public string TextColumn { get; init; } = "text";
+
+    public OutputFormat Format { get; init; } = OutputFormat.Csv;
+
+    /// <summary>Score each sentence of the text rather than the whole cell.</summary>
+    public bool Sentences { get; init; }
+
+    /// <summary>With <see cref="Sentences"/>: one row per input row with the count and share of each label.</summary>
+    public bool Aggregate { get; init; }
+
+    /// <summary>Below this confidence the label written is <see cref="UncertainLabel"/>; null for never.</summary>
+    public float? MinConfidence { get; init; }
+
+    /// <summary>Stop at the first malformed row instead of skipping and counting it.</summary>
+    public bool Strict { get; init; }
+
+    /// <summary>Neutralize text cells a spreadsheet would run as a formula (=, +, -, @).</summary>
+    public bool ExcelSafe { get; init; }
+
+    /// <summary>Concurrent scoring lanes; defaults to the core count.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Texts per model.Transform batch.</summary>
+    public int BatchSize { get; init; } = 1024;
+
+    /// <summary>Characters per batch at most, so a few huge cells do not make one huge batch.</summary>
+    public int BatchChars { get; init; } = 4 << 20;
+
+    public const string UncertainLabel = "uncertain";
+}
