@@ -28,7 +28,7 @@ public static class ExplanationTables
             var toward = label.Words.Where(w => w.Push > 0).Take(top).ToArray();
             foreach (var w in toward) table.AddRow(w.Word, Signed(w.Push), Signed(w.FromWord), Signed(w.FromChars));
             if (toward.Length == 0) table.AddRow("(nothing)", "", "", "");
-            sb.Append(table.ToString());
+            sb.Append(table.ToMinimalString()).AppendLine();
 
             var against = label.Words.Where(w => w.Push < 0).OrderBy(w => w.Push).Take(Math.Max(1, top / 2)).ToArray();
             if (against.Length > 0)
@@ -48,7 +48,7 @@ public static class ExplanationTables
             table.Configure(o => o.EnableCount = false);
             foreach (var c in label.Toward.Take(top))
                 table.AddRow(c.Kind == FeatureKind.Chars ? $"'{c.Feature}'" : c.Feature, Kind(c.Kind), c.Value.ToString("0.000", Inv), Signed(c.Weight), Signed(c.Push));
-            sb.Append(table.ToString());
+            sb.Append(table.ToMinimalString()).AppendLine();
         }
         return sb.ToString();
     }
