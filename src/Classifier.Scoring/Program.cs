@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Text;
 using Classifier.Core;
+using Classifier.Core.Insight.Explain;
+using Classifier.Core.Insight.Reports;
+using Classifier.Core.Insight.Suggest;
 using Classifier.Core.Model;
 using Classifier.Core.Scoring;
 
@@ -41,10 +44,17 @@ public static class Program
         var quiet = new Option<bool>("--quiet") { Description = "No progress line and no summary on standard error." };
         var threads = new Option<int>("--threads") { Description = "Batches scored at once (default: the number of cores).", DefaultValueFactory = _ => defaults.Scoring.Threads };
         var batchSize = new Option<int>("--batch-size") { Description = "Texts per model.Transform batch.", DefaultValueFactory = _ => defaults.Scoring.BatchSize };
+        var explain = new Option<bool>("--explain") { Description = "With --text: also print, per label, the words and n-grams that pushed the text toward it (linear models only)." };
+        var explainTop = new Option<int>("--explain-top") { Description = "With --explain: entries shown per label.", DefaultValueFactory = _ => 8 };
+        var suggest = new Option<int?>("--suggest") { Description = "Instead of scoring --input, write to --output the N rows worth labeling next (lowest margin between the top two labels, de-duplicated, spread over the corpus), with an empty label column." };
+        var labeled = new Option<string?>("--labeled") { Description = "With --suggest: a labeled CSV (e.g. data/stance.csv) whose texts are never suggested again." };
+        var report = new Option<string?>("--report") { Description = "With --input and --output FILE: also write a picture report (label counts, confidence histogram, index.html) to this folder." };
+        var dateColumn = new Option<string?>("--date-column") { Description = "With --report: a date column of --input; adds the share of each label by week or month." };
 
         var root = new RootCommand("Score text with a saved stance model: single texts (--text), lines on standard input, or a CSV corpus (--input/--output).")
         {
             model, text, input, output, textColumn, format, sentences, aggregate, minConfidence, errors, strict, force, excelSafe, quiet, threads, batchSize,
+            explain, explainTop, suggest, labeled, report, dateColumn,
         };
 
         root.SetAction(parse =>
@@ -74,18 +84,46 @@ public static class Program
                 };
 
                 var texts = parse.GetValue(text) ?? [];
+                var reportFolder = parse.GetValue(report);
+                var dateName = parse.GetValue(dateColumn);
+                if (parse.GetValue(explain) && texts.Length == 0)
+                    throw ClassifierException.Arguments("--explain works with --text (explain a few texts, not a corpus).");
+                if (dateName is not null && reportFolder is null) throw ClassifierException.Arguments("--date-column needs --report DIR.");
                 if (texts.Length > 0)
                 {
                     if (job.InputPath is not null) throw ClassifierException.Arguments("--text and --input cannot be used together.");
+                    if (reportFolder is not null) throw ClassifierException.Arguments("--report works with --input, not --text.");
                     ScoreTexts(job, texts, stdout);
+                    if (parse.GetValue(explain)) Explain(job.ModelPath, texts, Positive(parse.GetValue(explainTop), "--explain-top"), stdout);
+                    return ExitCodes.Success;
+                }
+                if (parse.GetValue(suggest) is { } count)
+                {
+                    Suggest(job, Positive(count, "--suggest"), parse.GetValue(labeled), stderr, parse.GetValue(quiet));
                     return ExitCodes.Success;
                 }
                 if (job.InputPath is not null && job.OutputPath is null)
                     throw ClassifierException.Arguments("--input needs --output FILE (or --output - for standard output).");
+                if (reportFolder is not null)
+                {
+                    if (job.InputPath is null || job.WritesToStandardOutput)
+                        throw ClassifierException.Arguments("--report needs --input and --output FILE (the report is drawn from the written file).");
+                    if (scoring.Aggregate) throw ClassifierException.Arguments("--report needs one row per scored text: drop --aggregate.");
+                    if (dateName is not null) ScoredOutput.RequireColumn(job.InputPath, dateName, "--date-column");
+                    // Created (or refused) now, not after scoring the whole corpus.
+                    _ = new ReportFolder(reportFolder);
+                }
 
                 var quietRun = parse.GetValue(quiet);
                 var summary = RunJob(job, stdout, stdin ?? Console.In, interactive && !quietRun ? new ProgressLine(stderr) : null, cancel);
                 if (!quietRun) stderr.WriteLine(summary.ToTable(scoring.Sentences));
+                if (reportFolder is not null)
+                {
+                    var loaded = ModelStore.Load(job.ModelPath);
+                    ScoredOutput.Read(job.OutputPath!, loaded.Labels, dateName, scoring.Format == OutputFormat.Jsonl)
+                        .Write(reportFolder, job.InputPath!, job.ModelPath, dateName);
+                    if (!quietRun) stderr.WriteLine($"Wrote the scoring report to {Path.Combine(reportFolder, "index.html")}.");
+                }
                 return ExitCodes.Success;
             }
             catch (ClassifierException e)
@@ -116,6 +154,42 @@ public static class Program
             throw ClassifierException.Arguments($"--min-confidence must be between 0 and 1 (got {min}).");
         var scorer = new BatchScorer(ModelStore.Load(job.ModelPath));
         stdout.WriteLine(PredictionTable.Render(texts, scorer, job.Scoring.MinConfidence));
+    }
+
+    private static void Explain(string modelPath, string[] texts, int top, TextWriter stdout)
+    {
+        var explainer = ModelExplainer.For(ModelStore.Load(modelPath));
+        foreach (var text in texts.Where(t => !string.IsNullOrWhiteSpace(t)))
+        {
+            stdout.WriteLine();
+            stdout.WriteLine($"why: {text}");
+            stdout.Write(ExplanationTables.Render(explainer.Explain(text, top), top));
+        }
+    }
+
+    private static void Suggest(ScoringJobOptions job, int count, string? labeledPath, TextWriter stderr, bool quiet)
+    {
+        if (job.InputPath is null || job.WritesToStandardOutput)
+            throw ClassifierException.Arguments("--suggest needs --input CORPUS.csv and --output FILE.");
+        if (File.Exists(job.OutputPath) && !job.Force)
+            throw ClassifierException.Arguments($"{job.OutputPath}: already exists; pass --force to replace it.");
+        if (Path.GetFullPath(job.OutputPath!) == Path.GetFullPath(job.InputPath))
+            throw ClassifierException.Arguments($"{job.OutputPath}: is the input; write the suggestions elsewhere.");
+        var model = ModelStore.Load(job.ModelPath);
+        var options = new SuggestOptions
+        {
+            Count = count,
+            TextColumn = job.Scoring.TextColumn,
+            AlreadyLabeled = labeledPath is null ? new HashSet<string>() : LabelingSuggester.KeysOf(labeledPath),
+        };
+        var result = LabelingSuggester.Choose(model, job.InputPath, options);
+        LabelingSuggester.Write(result, job.OutputPath!);
+        if (quiet) return;
+        stderr.WriteLine($"Read {result.RowsRead:N0} rows of {job.InputPath}: {result.Duplicates:N0} near-duplicates, {result.AlreadyLabeled:N0} already labeled, {result.EmptyText:N0} empty.");
+        var margins = result.Chosen.Select(s => s.Margin).ToArray();
+        stderr.WriteLine(margins.Length == 0
+            ? $"No rows to suggest; wrote an empty {job.OutputPath}."
+            : $"Wrote {margins.Length} rows to label to {job.OutputPath} (margin {margins.Min():0.000} to {margins.Max():0.000}); fill in the label column, then append text,label,source to the training CSV.");
     }
 
     private static ScoringSummary RunJob(ScoringJobOptions job, TextWriter stdout, TextReader stdin, ProgressLine? progress, CancellationToken cancel)

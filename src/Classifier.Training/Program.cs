@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Classifier.Core;
 using Classifier.Core.Features;
+using Classifier.Core.Insight.Reports;
 using Classifier.Core.Training;
 
 namespace Classifier.Training;
@@ -25,10 +26,11 @@ public static class Program
         var wordNgrams = new Option<int>("--word-ngrams") { Description = "Longest word n-gram.", DefaultValueFactory = _ => FeatureOptions.Default.WordNgramLength };
         var charNgrams = new Option<string>("--char-ngrams") { Description = "Character n-gram lengths, comma separated ('' for none).", DefaultValueFactory = _ => string.Join(",", FeatureOptions.Default.CharNgramLengths) };
         var maxNgrams = new Option<int>("--max-ngrams") { Description = "Cap on n-grams kept per block (keeps the zip small).", DefaultValueFactory = _ => FeatureOptions.Default.MaxWordNgrams };
+        var report = new Option<string?>("--report") { Description = "Folder for a picture report (confusion heatmaps, per-class bars, index.html); created if missing." };
 
         var root = new RootCommand("Train the stance classifier on a labeled CSV, report cross-validated and held-out figures, and save the model zip with its card.")
         {
-            data, test, model, textColumn, labelColumn, trainer, folds, seed, wordNgrams, charNgrams, maxNgrams,
+            data, test, model, textColumn, labelColumn, trainer, folds, seed, wordNgrams, charNgrams, maxNgrams, report,
         };
 
         root.SetAction(parse =>
@@ -55,7 +57,15 @@ public static class Program
                     Training = new TrainingOptions { Features = features, Folds = parse.GetValue(folds), Seed = parse.GetValue(seed) },
                 };
                 if (job.Training.Folds < 2) throw ClassifierException.Arguments($"--folds must be at least 2 (got {job.Training.Folds}).");
-                TrainingJob.Run(job, stdout);
+                var reportFolder = parse.GetValue(report);
+                // Checked before training, so a bad folder fails in seconds, not after minutes.
+                if (reportFolder is not null) _ = new ReportFolder(reportFolder);
+                var result = TrainingJob.Run(job, stdout);
+                if (reportFolder is not null)
+                {
+                    TrainingReport.Write(reportFolder, result.Card, job.ModelPath);
+                    stdout.WriteLine($"Wrote the training report to {Path.Combine(reportFolder, "index.html")}.");
+                }
                 return ExitCodes.Success;
             }
             catch (ClassifierException e)

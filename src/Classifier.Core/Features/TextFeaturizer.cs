@@ -12,7 +12,7 @@ namespace Classifier.Core.Features;
 public static class TextFeaturizer
 {
     // Splitting on punctuation as well as spaces keeps "encryption," and "encryption" one token.
-    private static readonly char[] WordSeparators =
+    internal static readonly char[] WordSeparators =
         [' ', '\t', '\r', '\n', ',', '.', ';', ':', '!', '?', '"', '(', ')', '[', ']', '{', '}', '\u201C', '\u201D', '\u2018', '\u2019', '\u2014', '\u2013', '/'];
 
     public static IEstimator<ITransformer> Build(MLContext ml, FeatureOptions options)
