@@ -1,0 +1,45 @@
+using Classifier.Core.Contract;
+using Classifier.Core.IO;
+using Classifier.Core.Model;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Classifier.Core.Onnx;
+
+/// <summary>
+/// Writes a text classifier as an ONNX model with Microsoft.ML.OnnxConverter, keeping only the
+/// contract's outputs (PredictedLabel and Score) so consumers do not see the featurizer's columns.
+/// </summary>
+public static class OnnxExport
+{
+    /// <summary>The ONNX outputs kept. ML.NET's exporter appends ".output" to each column name.</summary>
+    public static IReadOnlyList<string> OutputColumns { get; } = [ModelSchema.PredictedLabel, ModelSchema.Score];
+
+    public static long Export(LoadedModel model, string onnxPath) => Export(model.Transformer, onnxPath, model.Path);
+
+    /// <summary>
+    /// Exports a transformer that reads a single Text column. Written atomically: a transform the
+    /// exporter does not support fails here, naming the model, and leaves no ONNX file behind.
+    /// </summary>
+    public static long Export(ITransformer transformer, string onnxPath, string source = "model")
+    {
+        AtomicFile.EnsureWritableFolder(onnxPath, "ONNX model");
+        var ml = new MLContext();
+        // The exporter reads only the input's schema, so an empty view is enough.
+        var input = ml.Data.LoadFromEnumerable(Array.Empty<TextInput>());
+        try
+        {
+            using var exported = new MemoryStream();
+            ml.Model.ConvertToOnnx(transformer, input, exported, [.. OutputColumns]);
+            var bytes = OnnxGraphRepair.Apply(exported.ToArray());
+            AtomicFile.Write(onnxPath, stream => stream.Write(bytes));
+        }
+        catch (Exception e) when (e is not ClassifierException)
+        {
+            throw ClassifierException.Model($"{source}: cannot be exported to ONNX ({FirstLine(e.Message)}).", e);
+        }
+        return new FileInfo(onnxPath).Length;
+    }
+
+    private static string FirstLine(string message) => Data.LabeledCsv.FirstLine(message);
+}
