@@ -12,8 +12,17 @@ namespace Classifier.Core.Onnx;
 /// </summary>
 public static class OnnxExport
 {
-    /// <summary>The ONNX outputs kept. ML.NET's exporter appends ".output" to each column name.</summary>
+    /// <summary>The ONNX outputs kept.</summary>
     public static IReadOnlyList<string> OutputColumns { get; } = [ModelSchema.PredictedLabel, ModelSchema.Score];
+
+    /// <summary>The ONNX input: a string tensor [batch, 1].</summary>
+    public const string InputName = ModelSchema.Text;
+
+    /// <summary>The converter names each output "&lt;column&gt;.output": a string tensor [batch, 1].</summary>
+    public const string PredictedLabelOutput = ModelSchema.PredictedLabel + ".output";
+
+    /// <summary>A float tensor [batch, labels], in the order of the model's Score slot names (LoadedModel.Labels).</summary>
+    public const string ScoreOutput = ModelSchema.Score + ".output";
 
     public static long Export(LoadedModel model, string onnxPath) => Export(model.Transformer, onnxPath, model.Path);
 

@@ -3,6 +3,7 @@ using Classifier.Core.Data;
 using Classifier.Core.Evaluation;
 using Classifier.Core.IO;
 using Classifier.Core.Model;
+using Classifier.Core.Onnx;
 
 namespace Classifier.Core.Training;
 
@@ -15,6 +16,9 @@ public sealed record TrainingJobOptions
     public string? TestPath { get; init; } = "data/stance-test.csv";
 
     public string ModelPath { get; init; } = "models/stance.zip";
+
+    /// <summary>Also write the model as ONNX here; null for none.</summary>
+    public string? OnnxPath { get; init; }
     public string TextColumn { get; init; } = "text";
     public string LabelColumn { get; init; } = "label";
 
@@ -37,6 +41,7 @@ public static class TrainingJob
     {
         // Fail before minutes of training, not after.
         AtomicFile.EnsureWritableFolder(job.ModelPath, "model");
+        if (job.OnnxPath is not null) AtomicFile.EnsureWritableFolder(job.OnnxPath, "ONNX model");
         var train = LabeledCsv.Read(job.DataPath, job.TextColumn, job.LabelColumn);
         var test = job.TestPath is null ? null : LabeledCsv.Read(job.TestPath, job.TextColumn, job.LabelColumn);
         ReportRead(log, train);
@@ -98,6 +103,11 @@ public static class TrainingJob
         ModelStore.SaveCard(card, job.ModelPath);
         log.WriteLine();
         log.WriteLine($"Saved {job.ModelPath} ({bytes / 1024.0:N0} KiB) and {ModelCard.PathFor(job.ModelPath)}.");
+        if (job.OnnxPath is not null)
+        {
+            var onnxBytes = OnnxExport.Export(model.Transformer, job.OnnxPath, job.ModelPath);
+            log.WriteLine($"Saved {job.OnnxPath} ({onnxBytes / 1024.0:N0} KiB, ONNX).");
+        }
         return new TrainingJobResult(card, model, test?.Rows ?? []);
     }
 
