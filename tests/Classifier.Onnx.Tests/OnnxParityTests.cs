@@ -67,7 +67,7 @@ public sealed class OnnxParityTests(ExportedModelFixture exported) : IClassFixtu
     }
 
     [Fact]
-    public void exported_model_reads_text_and_returns_label_names_and_scores()
+    public void exported_model_reads_text_and_returns_label_names_and_scores_named_in_its_metadata()
     {
         var input = Assert.Single(exported.Session.InputMetadata);
         Assert.Equal(OnnxExport.InputName, input.Key);
@@ -80,6 +80,7 @@ public sealed class OnnxParityTests(ExportedModelFixture exported) : IClassFixtu
         Assert.Equal(typeof(float), exported.Session.OutputMetadata[OnnxExport.ScoreOutput].ElementType);
         Assert.Equal([-1, exported.Model.Labels.Count], exported.Session.OutputMetadata[OnnxExport.ScoreOutput].Dimensions);
 
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(exported.Model.Labels), exported.Session.ModelMetadata.CustomMetadataMap[OnnxExport.ScoreLabelsKey]);
         var (labels, _) = OnnxScoring.Score(exported.Session, ["Strong encryption protects journalists and dissidents."]);
         Assert.Contains(labels[0], exported.Model.Labels);
     }

@@ -1,6 +1,7 @@
 using Classifier.Core.Contract;
 using Classifier.Core.IO;
 using Classifier.Core.Model;
+using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -24,6 +25,9 @@ public static class OnnxExport
     /// <summary>A float tensor [batch, labels], in the order of the model's Score slot names (LoadedModel.Labels).</summary>
     public const string ScoreOutput = ModelSchema.Score + ".output";
 
+    /// <summary>Model metadata key whose value is the JSON array of label names, in Score column order.</summary>
+    public const string ScoreLabelsKey = "score_labels";
+
     public static long Export(LoadedModel model, string onnxPath) => Export(model.Transformer, onnxPath, model.Path);
 
     /// <summary>
@@ -36,18 +40,26 @@ public static class OnnxExport
         var ml = new MLContext();
         // The exporter reads only the input's schema, so an empty view is enough.
         var input = ml.Data.LoadFromEnumerable(Array.Empty<TextInput>());
+        byte[] bytes;
         try
         {
+            var labels = ScoreSlots.LabelNames(transformer.GetOutputSchema(input.Schema));
             using var exported = new MemoryStream();
             ml.Model.ConvertToOnnx(transformer, input, exported, [.. OutputColumns]);
-            var bytes = OnnxGraphRepair.Apply(exported.ToArray());
-            AtomicFile.Write(onnxPath, stream => stream.Write(bytes));
+            bytes = OnnxGraphRepair.Apply(exported.ToArray());
+            // ONNX Runtime shows this as custom metadata, so Python and Spark users can name the Score columns.
+            bytes = OnnxGraphRepair.AddMetadata(bytes, ScoreLabelsKey, JsonSerializer.Serialize(labels));
         }
         catch (Exception e) when (e is not ClassifierException)
         {
             throw ClassifierException.Model($"{source}: cannot be exported to ONNX ({FirstLine(e.Message)}).", e);
         }
-        return new FileInfo(onnxPath).Length;
+        catch (ClassifierException e) when (e.Kind == FailureKind.BadModel && !e.Message.StartsWith(source, StringComparison.Ordinal))
+        {
+            throw ClassifierException.Model($"{source}: {e.Message}", e);
+        }
+        AtomicFile.Write(onnxPath, stream => stream.Write(bytes));
+        return bytes.LongLength;
     }
 
     private static string FirstLine(string message) => Data.LabeledCsv.FirstLine(message);

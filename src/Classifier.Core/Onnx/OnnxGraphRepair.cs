@@ -22,6 +22,7 @@ namespace Classifier.Core.Onnx;
 internal static class OnnxGraphRepair
 {
     // onnx.proto field numbers.
+    private const int ModelMetadata = 14, EntryKey = 1, EntryValue = 2;
     private const int ModelGraph = 7, GraphNode = 1, GraphInitializer = 5, GraphOutput = 12, GraphValueInfo = 13, ValueInfoName = 1;
     private const int NodeInput = 1, NodeOutput = 2, NodeOpType = 4, NodeAttribute = 5, TensorInt64Data = 7, TensorName = 8;
     private const int AttributeName = 1, AttributeInt = 3, AttributeString = 4, AttributeFloats = 7, AttributeInts = 8, AttributeStrings = 9, AttributeType = 20;
@@ -53,6 +54,18 @@ internal static class OnnxGraphRepair
             return ProtoWire.RemoveMessages(graph, GraphOutput,
                 output => ProtoWire.ReadString(output, ValueInfoName)?.EndsWith(".unusedOutput", StringComparison.Ordinal) == true);
         });
+
+    /// <summary>Appends a ModelProto.metadata_props entry (read by ONNX Runtime as custom metadata).</summary>
+    public static byte[] AddMetadata(byte[] model, string key, string value)
+    {
+        using var entry = new MemoryStream();
+        ProtoWire.WriteBytes(entry, EntryKey, Encoding.UTF8.GetBytes(key));
+        ProtoWire.WriteBytes(entry, EntryValue, Encoding.UTF8.GetBytes(value));
+        using var output = new MemoryStream(model.Length + 128);
+        output.Write(model);
+        ProtoWire.WriteBytes(output, ModelMetadata, entry.ToArray());
+        return output.ToArray();
+    }
 
     /// <summary>RE2::QuoteMeta: a backslash before every ASCII character that is not a letter, digit or '_'.</summary>
     public static string QuoteMeta(string separator)
