@@ -81,6 +81,8 @@ public static class TrainingJob
             log.Write(MetricsTables.Confusion(testReport.Labels, testReport.ConfusionMatrix));
         }
 
+        // ONNX first: a model the converter cannot export fails the run before the zip is replaced.
+        long? onnxBytes = job.OnnxPath is null ? null : OnnxExport.Export(model.Transformer, job.OnnxPath, job.ModelPath);
         var bytes = ModelStore.Save(model, job.ModelPath);
         var card = new ModelCard
         {
@@ -103,11 +105,7 @@ public static class TrainingJob
         ModelStore.SaveCard(card, job.ModelPath);
         log.WriteLine();
         log.WriteLine($"Saved {job.ModelPath} ({bytes / 1024.0:N0} KiB) and {ModelCard.PathFor(job.ModelPath)}.");
-        if (job.OnnxPath is not null)
-        {
-            var onnxBytes = OnnxExport.Export(model.Transformer, job.OnnxPath, job.ModelPath);
-            log.WriteLine($"Saved {job.OnnxPath} ({onnxBytes / 1024.0:N0} KiB, ONNX).");
-        }
+        if (onnxBytes is not null) log.WriteLine($"Saved {job.OnnxPath} ({onnxBytes / 1024.0:N0} KiB, ONNX).");
         return new TrainingJobResult(card, model, test?.Rows ?? []);
     }
 
