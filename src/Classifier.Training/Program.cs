@@ -25,12 +25,13 @@ public static class Program
         var seed = new Option<int>("--seed") { Description = "Random seed: the same seed and data give the same model.", DefaultValueFactory = _ => TrainingOptions.DefaultSeed };
         var wordNgrams = new Option<int>("--word-ngrams") { Description = "Longest word n-gram.", DefaultValueFactory = _ => FeatureOptions.Default.WordNgramLength };
         var charNgrams = new Option<string>("--char-ngrams") { Description = "Character n-gram lengths, comma separated ('' for none).", DefaultValueFactory = _ => string.Join(",", FeatureOptions.Default.CharNgramLengths) };
+        var onnx = new Option<string?>("--onnx") { Description = "Also write the model as ONNX to this path (for ONNX Runtime and Spark)." };
         var maxNgrams = new Option<int>("--max-ngrams") { Description = "Cap on n-grams kept per block (keeps the zip small).", DefaultValueFactory = _ => FeatureOptions.Default.MaxWordNgrams };
         var report = new Option<string?>("--report") { Description = "Folder for a picture report (confusion heatmaps, per-class bars, index.html); created if missing." };
 
         var root = new RootCommand("Train the stance classifier on a labeled CSV, report cross-validated and held-out figures, and save the model zip with its card.")
         {
-            data, test, model, textColumn, labelColumn, trainer, folds, seed, wordNgrams, charNgrams, maxNgrams, report,
+            data, test, model, textColumn, labelColumn, trainer, folds, seed, wordNgrams, charNgrams, maxNgrams, report, onnx,
         };
 
         root.SetAction(parse =>
@@ -51,6 +52,7 @@ public static class Program
                     DataPath = parse.GetValue(data)!,
                     TestPath = string.Equals(testPath, "none", StringComparison.OrdinalIgnoreCase) ? null : testPath,
                     ModelPath = parse.GetValue(model)!,
+                    OnnxPath = parse.GetValue(onnx),
                     TextColumn = parse.GetValue(textColumn)!,
                     LabelColumn = parse.GetValue(labelColumn)!,
                     Trainer = trainerName == "auto" ? null : TrainerKinds.TryParse(trainerName, out var kind) ? kind : null,

@@ -3,6 +3,7 @@ using Classifier.Core.Data;
 using Classifier.Core.Evaluation;
 using Classifier.Core.IO;
 using Classifier.Core.Model;
+using Classifier.Core.Onnx;
 
 namespace Classifier.Core.Training;
 
@@ -15,6 +16,9 @@ public sealed record TrainingJobOptions
     public string? TestPath { get; init; } = "data/stance-test.csv";
 
     public string ModelPath { get; init; } = "models/stance.zip";
+
+    /// <summary>Also write the model as ONNX here; null for none.</summary>
+    public string? OnnxPath { get; init; }
     public string TextColumn { get; init; } = "text";
     public string LabelColumn { get; init; } = "label";
 
@@ -37,6 +41,7 @@ public static class TrainingJob
     {
         // Fail before minutes of training, not after.
         AtomicFile.EnsureWritableFolder(job.ModelPath, "model");
+        if (job.OnnxPath is not null) AtomicFile.EnsureWritableFolder(job.OnnxPath, "ONNX model");
         var train = LabeledCsv.Read(job.DataPath, job.TextColumn, job.LabelColumn);
         var test = job.TestPath is null ? null : LabeledCsv.Read(job.TestPath, job.TextColumn, job.LabelColumn);
         ReportRead(log, train);
@@ -76,6 +81,8 @@ public static class TrainingJob
             log.Write(MetricsTables.Confusion(testReport.Labels, testReport.ConfusionMatrix));
         }
 
+        // ONNX first: a model the converter cannot export fails the run before the zip is replaced.
+        long? onnxBytes = job.OnnxPath is null ? null : OnnxExport.Export(model.Transformer, job.OnnxPath, job.ModelPath);
         var bytes = ModelStore.Save(model, job.ModelPath);
         var card = new ModelCard
         {
@@ -98,6 +105,7 @@ public static class TrainingJob
         ModelStore.SaveCard(card, job.ModelPath);
         log.WriteLine();
         log.WriteLine($"Saved {job.ModelPath} ({bytes / 1024.0:N0} KiB) and {ModelCard.PathFor(job.ModelPath)}.");
+        if (onnxBytes is not null) log.WriteLine($"Saved {job.OnnxPath} ({onnxBytes / 1024.0:N0} KiB, ONNX).");
         return new TrainingJobResult(card, model, test?.Rows ?? []);
     }
 

@@ -1,0 +1,160 @@
+using System.Text;
+
+namespace Classifier.Core.Onnx;
+
+/// <summary>
+/// Corrects, in the exported graph, the places where ML.NET's ONNX converter (0.23.1) writes
+/// attributes that ONNX Runtime reads differently from what ML.NET computes:
+/// <list type="bullet">
+/// <item>Word tokenizer: ML.NET writes each custom separator character as-is into the com.microsoft
+/// Tokenizer's <c>separators</c>, but ONNX Runtime compiles every separator as an RE2 regular
+/// expression: '?' fails to load, '.' would split at every character, '(' and '[' open groups.
+/// Each separator is quoted (as RE2::QuoteMeta does).</item>
+/// <item>N-grams of several lengths (ProduceNgrams with useAllLengths): ML.NET writes
+/// <c>min_gram_length</c> = the longest length, so ONNX Runtime drops every shorter n-gram (all
+/// word unigrams). It is set to the shortest length present in the pool.</item>
+/// <item>TF-IDF weights: ML.NET writes them in output-slot order, ONNX (and ONNX Runtime) index them
+/// by pool position; they differ once the pool mixes lengths. They are reordered.</item>
+/// <item>The converter lists an internal <c>mlnet.*.unusedOutput</c> tensor as a graph output; it is dropped.</item>
+/// </list>
+/// Each fix was checked against ML.NET on the held-out file (tests/Classifier.Onnx.Tests).
+/// </summary>
+internal static class OnnxGraphRepair
+{
+    // onnx.proto field numbers.
+    private const int ModelMetadata = 14, EntryKey = 1, EntryValue = 2;
+    private const int ModelGraph = 7, GraphNode = 1, GraphInitializer = 5, GraphOutput = 12, GraphValueInfo = 13, ValueInfoName = 1;
+    private const int NodeInput = 1, NodeOutput = 2, NodeOpType = 4, NodeAttribute = 5, TensorInt64Data = 7, TensorName = 8;
+    private const int AttributeName = 1, AttributeInt = 3, AttributeString = 4, AttributeFloats = 7, AttributeInts = 8, AttributeStrings = 9, AttributeType = 20;
+    private const int TypeInt = 2, TypeString = 3, TypeFloats = 6;
+
+    public static byte[] Apply(byte[] model) =>
+        ProtoWire.RewriteMessages(model, ModelGraph, graph =>
+        {
+            var tokenizerOutputs = new HashSet<string>(StringComparer.Ordinal);
+            var rowShapes = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var node in ProtoWire.Messages(graph, GraphNode))
+            {
+                var op = ProtoWire.ReadString(node, NodeOpType);
+                if (op == "Tokenizer") tokenizerOutputs.UnionWith(ProtoWire.ReadStrings(node, NodeOutput));
+                else if (op == "Reshape" && ProtoWire.ReadStrings(node, NodeInput) is [var data, var shape] && tokenizerOutputs.Contains(data)) rowShapes.Add(shape);
+            }
+            graph = ProtoWire.RewriteMessages(graph, GraphNode, node => ProtoWire.ReadString(node, NodeOpType) switch
+            {
+                "Tokenizer" => FixTokenizer(node),
+                "TfIdfVectorizer" => FixNgrams(node),
+                _ => node,
+            });
+            graph = ProtoWire.RewriteMessages(graph, GraphInitializer, tensor =>
+                rowShapes.Contains(ProtoWire.ReadString(tensor, TensorName) ?? "") ? KeepRows(tensor) : tensor);
+            // Intermediate shapes the converter declares are wrong (the words of a sentence as [1,1]); ONNX
+            // Runtime plans buffer reuse from them and then fails. They are optional hints: drop them.
+            graph = ProtoWire.RemoveMessages(graph, GraphValueInfo, _ => true);
+            // The converter also lists an internal "mlnet.<column>.unusedOutput" as a graph output; consumers need only the contract's.
+            return ProtoWire.RemoveMessages(graph, GraphOutput,
+                output => ProtoWire.ReadString(output, ValueInfoName)?.EndsWith(".unusedOutput", StringComparison.Ordinal) == true);
+        });
+
+    /// <summary>Appends a ModelProto.metadata_props entry (read by ONNX Runtime as custom metadata).</summary>
+    public static byte[] AddMetadata(byte[] model, string key, string value)
+    {
+        using var entry = new MemoryStream();
+        ProtoWire.WriteBytes(entry, EntryKey, Encoding.UTF8.GetBytes(key));
+        ProtoWire.WriteBytes(entry, EntryValue, Encoding.UTF8.GetBytes(value));
+        using var output = new MemoryStream(model.Length + 128);
+        output.Write(model);
+        ProtoWire.WriteBytes(output, ModelMetadata, entry.ToArray());
+        return output.ToArray();
+    }
+
+    /// <summary>RE2::QuoteMeta: a backslash before every ASCII character that is not a letter, digit or '_'.</summary>
+    public static string QuoteMeta(string separator)
+    {
+        var quoted = new StringBuilder(separator.Length * 2);
+        foreach (var c in separator)
+        {
+            if (c < 0x80 && !char.IsAsciiLetterOrDigit(c) && c != '_') quoted.Append('\\');
+            quoted.Append(c);
+        }
+        return quoted.ToString();
+    }
+
+    private static byte[] FixTokenizer(byte[] node)
+    {
+        var attributes = Attributes(node);
+        if (!attributes.TryGetValue("separators", out var separators) || ProtoWire.ReadInt64s(attributes.GetValueOrDefault("mark") ?? [], AttributeInt) is [not 0])
+            return node;
+        // Rows of a batch are padded to the longest; a separator can never be a token, so as padding
+        // it cannot collide with a vocabulary word (ML.NET's "#" could).
+        var padding = Encoding.UTF8.GetString(ProtoWire.Messages(separators, AttributeStrings).FirstOrDefault() ?? [.. " "u8]);
+        return ProtoWire.RewriteMessages(node, NodeAttribute, attribute => ProtoWire.ReadString(attribute, AttributeName) switch
+        {
+            "separators" => ProtoWire.RewriteMessages(attribute, AttributeStrings, s => Encoding.UTF8.GetBytes(QuoteMeta(Encoding.UTF8.GetString(s)))),
+            "pad_value" => StringAttribute("pad_value", padding),
+            _ => attribute,
+        });
+    }
+
+    /// <summary>The word tokens are reshaped to [1, -1], which folds a batch into one row; [0, -1] keeps one row per input.</summary>
+    private static byte[] KeepRows(byte[] tensor)
+    {
+        if (ProtoWire.ReadInt64s(tensor, TensorInt64Data) is not [1, -1]) return tensor;
+        return ProtoWire.RewriteMessages(tensor, TensorInt64Data, _ => ProtoWire.PackInt64s([0, -1]));
+    }
+
+    private static Dictionary<string, byte[]> Attributes(byte[] node) =>
+        ProtoWire.Messages(node, NodeAttribute).ToDictionary(a => ProtoWire.ReadString(a, AttributeName) ?? "", StringComparer.Ordinal);
+
+    private static byte[] FixNgrams(byte[] node)
+    {
+        var attributes = Attributes(node);
+        if (!attributes.TryGetValue("ngram_counts", out var countsAttribute) || !attributes.TryGetValue("pool_int64s", out var poolAttribute))
+            return node;
+        var starts = ProtoWire.ReadInt64s(countsAttribute, AttributeInts);
+        var poolLength = ProtoWire.ReadInt64s(poolAttribute, AttributeInts).Count;
+        var shortest = Enumerable.Range(0, starts.Count)
+            .FirstOrDefault(k => starts[k] < (k + 1 < starts.Count ? starts[k + 1] : poolLength), -1) + 1;
+
+        List<float>? weights = null;
+        if (attributes.TryGetValue("weights", out var weightsAttribute) && attributes.TryGetValue("ngram_indexes", out var indexesAttribute))
+        {
+            var bySlot = ProtoWire.ReadFloats(weightsAttribute, AttributeFloats);
+            var slots = ProtoWire.ReadInt64s(indexesAttribute, AttributeInts);
+            if (bySlot.Count == slots.Count) weights = slots.Select(slot => bySlot[(int)slot]).ToList();
+        }
+
+        return ProtoWire.RewriteMessages(node, NodeAttribute, attribute => ProtoWire.ReadString(attribute, AttributeName) switch
+        {
+            "min_gram_length" when shortest > 0 => IntAttribute("min_gram_length", shortest),
+            "weights" when weights is not null => FloatsAttribute("weights", weights),
+            _ => attribute,
+        });
+    }
+
+    private static byte[] IntAttribute(string name, long value)
+    {
+        using var output = new MemoryStream();
+        ProtoWire.WriteBytes(output, AttributeName, Encoding.UTF8.GetBytes(name));
+        ProtoWire.WriteInt64(output, AttributeInt, value);
+        ProtoWire.WriteInt64(output, AttributeType, TypeInt);
+        return output.ToArray();
+    }
+
+    private static byte[] StringAttribute(string name, string value)
+    {
+        using var output = new MemoryStream();
+        ProtoWire.WriteBytes(output, AttributeName, Encoding.UTF8.GetBytes(name));
+        ProtoWire.WriteBytes(output, AttributeString, Encoding.UTF8.GetBytes(value));
+        ProtoWire.WriteInt64(output, AttributeType, TypeString);
+        return output.ToArray();
+    }
+
+    private static byte[] FloatsAttribute(string name, IReadOnlyList<float> values)
+    {
+        using var output = new MemoryStream();
+        ProtoWire.WriteBytes(output, AttributeName, Encoding.UTF8.GetBytes(name));
+        ProtoWire.WritePackedFloats(output, AttributeFloats, values);
+        ProtoWire.WriteInt64(output, AttributeType, TypeFloats);
+        return output.ToArray();
+    }
+}
