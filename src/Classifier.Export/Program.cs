@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Classifier.Cli;
 using Classifier.Core;
 using Classifier.Core.Model;
 using Classifier.Core.Onnx;
@@ -19,31 +20,16 @@ public static class Program
             model, onnx,
         };
 
-        root.SetAction(parse =>
+        root.SetAction(parse => CommandShell.Guard(stderr, () =>
         {
-            try
-            {
-                var onnxPath = parse.GetValue(onnx)!;
-                var loaded = ModelStore.Load(parse.GetValue(model)!);
-                var bytes = OnnxExport.Export(loaded, onnxPath);
-                stdout.WriteLine($"Wrote {onnxPath} ({bytes / 1024.0:N0} KiB): input '{OnnxExport.InputName}' string [N,1]; " +
-                    $"outputs '{OnnxExport.PredictedLabelOutput}' string [N,1], '{OnnxExport.ScoreOutput}' float [N,{loaded.Labels.Count}] ({string.Join(", ", loaded.Labels)}).");
-                return ExitCodes.Success;
-            }
-            catch (ClassifierException e)
-            {
-                stderr.WriteLine($"error: {e.Message}");
-                return ExitCodes.For(e.Kind);
-            }
-        });
+            var onnxPath = parse.GetValue(onnx)!;
+            var loaded = ModelStore.Load(parse.GetValue(model)!);
+            var bytes = OnnxExport.Export(loaded, onnxPath);
+            stdout.WriteLine($"Wrote {onnxPath} ({bytes / 1024.0:N0} KiB): input '{OnnxExport.InputName}' string [N,1]; " +
+                $"outputs '{OnnxExport.PredictedLabelOutput}' string [N,1], '{OnnxExport.ScoreOutput}' float [N,{loaded.Labels.Count}] ({string.Join(", ", loaded.Labels)}).");
+            return ExitCodes.Success;
+        }));
 
-        var result = root.Parse(args);
-        if (result.Errors.Count > 0)
-        {
-            foreach (var error in result.Errors) stderr.WriteLine($"error: {error.Message}");
-            stderr.WriteLine("Run with --help for the options.");
-            return ExitCodes.BadArguments;
-        }
-        return result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        return CommandShell.Invoke(root, args, stdout, stderr);
     }
 }

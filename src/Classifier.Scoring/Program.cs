@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Classifier.Cli;
 using System.Text;
 using Classifier.Core;
 using Classifier.Core.Insight.Explain;
@@ -138,14 +139,7 @@ public static class Program
             }
         });
 
-        var result = root.Parse(args);
-        if (result.Errors.Count > 0)
-        {
-            foreach (var error in result.Errors) stderr.WriteLine($"error: {error.Message}");
-            stderr.WriteLine("Run with --help for the options.");
-            return ExitCodes.BadArguments;
-        }
-        return result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        return CommandShell.Invoke(root, args, stdout, stderr);
     }
 
     private static void ScoreTexts(ScoringJobOptions job, string[] texts, TextWriter stdout)

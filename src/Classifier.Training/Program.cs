@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Classifier.Cli;
 using Classifier.Core;
 using Classifier.Core.Features;
 using Classifier.Core.Insight.Reports;
@@ -34,57 +35,42 @@ public static class Program
             data, test, model, textColumn, labelColumn, trainer, folds, seed, wordNgrams, charNgrams, maxNgrams, report, onnx,
         };
 
-        root.SetAction(parse =>
+        root.SetAction(parse => CommandShell.Guard(stderr, () =>
         {
-            try
+            var features = FeatureOptions.Default with
             {
-                var features = FeatureOptions.Default with
-                {
-                    WordNgramLength = Positive(parse.GetValue(wordNgrams), "--word-ngrams"),
-                    CharNgramLengths = ParseLengths(parse.GetValue(charNgrams) ?? ""),
-                    MaxWordNgrams = Positive(parse.GetValue(maxNgrams), "--max-ngrams"),
-                    MaxCharNgrams = Positive(parse.GetValue(maxNgrams), "--max-ngrams"),
-                };
-                var testPath = parse.GetValue(test);
-                var trainerName = parse.GetValue(trainer)!;
-                var job = new TrainingJobOptions
-                {
-                    DataPath = parse.GetValue(data)!,
-                    TestPath = string.Equals(testPath, "none", StringComparison.OrdinalIgnoreCase) ? null : testPath,
-                    ModelPath = parse.GetValue(model)!,
-                    OnnxPath = parse.GetValue(onnx),
-                    TextColumn = parse.GetValue(textColumn)!,
-                    LabelColumn = parse.GetValue(labelColumn)!,
-                    Trainer = trainerName == "auto" ? null : TrainerKinds.TryParse(trainerName, out var kind) ? kind : null,
-                    Training = new TrainingOptions { Features = features, Folds = parse.GetValue(folds), Seed = parse.GetValue(seed) },
-                };
-                if (job.Training.Folds < 2) throw ClassifierException.Arguments($"--folds must be at least 2 (got {job.Training.Folds}).");
-                var reportFolder = parse.GetValue(report);
-                // Checked before training, so a bad folder fails in seconds, not after minutes.
-                if (reportFolder is not null) _ = new ReportFolder(reportFolder);
-                var result = TrainingJob.Run(job, stdout);
-                if (reportFolder is not null)
-                {
-                    TrainingReport.Write(reportFolder, result.Card, job.ModelPath);
-                    stdout.WriteLine($"Wrote the training report to {Path.Combine(reportFolder, "index.html")}.");
-                }
-                return ExitCodes.Success;
-            }
-            catch (ClassifierException e)
+                WordNgramLength = Positive(parse.GetValue(wordNgrams), "--word-ngrams"),
+                CharNgramLengths = ParseLengths(parse.GetValue(charNgrams) ?? ""),
+                MaxWordNgrams = Positive(parse.GetValue(maxNgrams), "--max-ngrams"),
+                MaxCharNgrams = Positive(parse.GetValue(maxNgrams), "--max-ngrams"),
+            };
+            var testPath = parse.GetValue(test);
+            var trainerName = parse.GetValue(trainer)!;
+            var job = new TrainingJobOptions
             {
-                stderr.WriteLine($"error: {e.Message}");
-                return ExitCodes.For(e.Kind);
+                DataPath = parse.GetValue(data)!,
+                TestPath = string.Equals(testPath, "none", StringComparison.OrdinalIgnoreCase) ? null : testPath,
+                ModelPath = parse.GetValue(model)!,
+                OnnxPath = parse.GetValue(onnx),
+                TextColumn = parse.GetValue(textColumn)!,
+                LabelColumn = parse.GetValue(labelColumn)!,
+                Trainer = trainerName == "auto" ? null : TrainerKinds.TryParse(trainerName, out var kind) ? kind : null,
+                Training = new TrainingOptions { Features = features, Folds = parse.GetValue(folds), Seed = parse.GetValue(seed) },
+            };
+            if (job.Training.Folds < 2) throw ClassifierException.Arguments($"--folds must be at least 2 (got {job.Training.Folds}).");
+            var reportFolder = parse.GetValue(report);
+            // Checked before training, so a bad folder fails in seconds, not after minutes.
+            if (reportFolder is not null) _ = new ReportFolder(reportFolder);
+            var result = TrainingJob.Run(job, stdout);
+            if (reportFolder is not null)
+            {
+                TrainingReport.Write(reportFolder, result.Card, job.ModelPath);
+                stdout.WriteLine($"Wrote the training report to {Path.Combine(reportFolder, "index.html")}.");
             }
-        });
+            return ExitCodes.Success;
+        }));
 
-        var result = root.Parse(args);
-        if (result.Errors.Count > 0)
-        {
-            foreach (var error in result.Errors) stderr.WriteLine($"error: {error.Message}");
-            stderr.WriteLine("Run with --help for the options.");
-            return ExitCodes.BadArguments;
-        }
-        return result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        return CommandShell.Invoke(root, args, stdout, stderr);
     }
 
     private static int Positive(int value, string option) =>

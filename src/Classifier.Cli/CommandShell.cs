@@ -1,0 +1,38 @@
+using System.CommandLine;
+using Classifier.Core;
+
+namespace Classifier.Cli;
+
+/// <summary>
+/// What every Classifier command does around its own work: parse errors exit 2 with a hint, a
+/// <see cref="ClassifierException"/> becomes one <c>error:</c> line and its exit code, never a stack trace.
+/// </summary>
+public static class CommandShell
+{
+    /// <summary>Parses <paramref name="args"/> and runs the command's action with the given writers.</summary>
+    public static int Invoke(RootCommand root, string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            foreach (var error in result.Errors) stderr.WriteLine($"error: {error.Message}");
+            stderr.WriteLine("Run with --help for the options.");
+            return ExitCodes.BadArguments;
+        }
+        return result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+
+    /// <summary>Runs a command's work, turning a user-fixable failure into its one-line error and exit code.</summary>
+    public static int Guard(TextWriter stderr, Func<int> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (ClassifierException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return ExitCodes.For(e.Kind);
+        }
+    }
+}
