@@ -24,6 +24,7 @@ public static class ClassifierServices
                 log.LogWarning("Model file changed but was not loaded; the previous model keeps serving: {Reason}", e.Reason);
             return classifier;
         });
+        services.AddSingleton<IStanceExplainer, WeightsExplainer>();
         return services;
     }
 }

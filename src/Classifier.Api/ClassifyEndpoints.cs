@@ -1,3 +1,4 @@
+using Classifier.Core;
 using Microsoft.AspNetCore.Mvc;
 using Classifier.Core.Prediction;
 using Microsoft.Extensions.Options;
@@ -43,7 +44,7 @@ public static class ClassifyEndpoints
         if (CheckText(body!.Text, "text", options.Value) is { } bad) return bad;
 
         var text = body.Text!;
-        return Results.Ok(Response(classifier, text, classifier.Predict(text), explain ? explainer : null));
+        return Explained(() => Results.Ok(Response(classifier, text, classifier.Predict(text), explain ? explainer : null)));
     }
 
     private static async Task<IResult> ClassifyBatch(
@@ -62,8 +63,8 @@ public static class ClassifyEndpoints
             if (CheckText(texts[i], $"texts[{i}]", limits) is { } bad) return bad;
 
         var predictions = classifier.PredictBatch(texts!);
-        var responses = predictions.Select((p, i) => Response(classifier, texts[i]!, p, explain ? explainer : null)).ToArray();
-        return Results.Ok(new ClassifyBatchResponse(responses));
+        return Explained(() => Results.Ok(new ClassifyBatchResponse(
+            predictions.Select((p, i) => Response(classifier, texts[i]!, p, explain ? explainer : null)).ToArray())));
     }
 
     private static HealthResponse Health(StanceClassifier classifier, IOptions<ClassifierApiOptions> options)
@@ -89,6 +90,19 @@ public static class ClassifyEndpoints
         if (text.Length > limits.MaxTextLength)
             return Problems.BadRequest($"'{field}' has {text.Length:N0} characters; the limit is {limits.MaxTextLength:N0}.");
         return null;
+    }
+
+    // A model without linear weights (FastTree) cannot explain: that is the request's problem, not a 500.
+    private static IResult Explained(Func<IResult> respond)
+    {
+        try
+        {
+            return respond();
+        }
+        catch (ClassifierException e) when (e.Kind == FailureKind.BadModel)
+        {
+            return Problems.BadRequest($"explain=true is not available for this model: {e.Message}");
+        }
     }
 
     private static IResult? ExplainUnavailable(bool explain, IStanceExplainer? explainer) =>

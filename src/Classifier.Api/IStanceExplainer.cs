@@ -4,7 +4,8 @@ namespace Classifier.Api;
 
 /// <summary>
 /// The hook for <c>?explain=true</c>: register one in DI and its result is returned as
-/// <c>explanation</c> beside each prediction. None is registered yet, so <c>explain=true</c> is a 400.
+/// <c>explanation</c> beside each prediction (<see cref="WeightsExplainer"/> by default). Without one,
+/// <c>explain=true</c> is a 400.
 /// </summary>
 public interface IStanceExplainer
 {

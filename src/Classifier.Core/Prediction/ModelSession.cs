@@ -1,4 +1,5 @@
 using Classifier.Core.Contract;
+using Classifier.Core.Insight.Explain;
 using Classifier.Core.Model;
 using Microsoft.Extensions.ObjectPool;
 using Microsoft.ML;
@@ -17,6 +18,9 @@ internal sealed class ModelSession
     private readonly string[] _labels;
     private readonly ObjectPool<PredictionEngine<TextInput, ModelOutput>> _engines;
 
+    // Built on first use: reading the weights costs time most sessions never need to spend.
+    private readonly Lazy<ModelExplainer> _explainer;
+
     private ModelSession(MLContext ml, LoadedModel model, StanceModelInfo info, int maxPooledEngines)
     {
         _ml = ml;
@@ -24,6 +28,7 @@ internal sealed class ModelSession
         _labels = [.. model.Labels];
         Info = info;
         _engines = new DefaultObjectPool<PredictionEngine<TextInput, ModelOutput>>(new EnginePolicy(ml, model.Transformer), maxPooledEngines);
+        _explainer = new Lazy<ModelExplainer>(() => ModelExplainer.For(model));
     }
 
     public StanceModelInfo Info { get; }
@@ -61,6 +66,9 @@ internal sealed class ModelSession
             _engines.Return(engine);
         }
     }
+
+    /// <summary>Why the model labels <paramref name="text"/> as it does (linear models only; BadModel otherwise).</summary>
+    public Explanation Explain(string text, int top) => _explainer.Value.Explain(text, top);
 
     /// <summary>Scores all texts in one pass over a data view (no engine per row).</summary>
     public IReadOnlyList<StancePrediction> PredictBatch(IReadOnlyList<string> texts)

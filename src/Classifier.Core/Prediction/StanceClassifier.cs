@@ -129,6 +129,17 @@ public sealed class StanceClassifier : IDisposable
     }
 
     /// <summary>
+    /// The words and n-grams that pushed <paramref name="text"/> toward each label, strongest first, from
+    /// the linear model's weights; on the model serving now (it follows reloads). A model without linear
+    /// weights (FastTree) throws <see cref="ClassifierException"/> of kind BadModel saying so.
+    /// </summary>
+    public Insight.Explain.Explanation Explain(string text, int top = 10)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Current.Explain(text, top);
+    }
+
+    /// <summary>
     /// Loads the model file again now. Returns true when the file on disk is the model in use (swapped
     /// in, or unchanged); false when it cannot be loaded: the old model keeps serving and
     /// <see cref="LastReloadError"/> says why.

@@ -176,16 +176,36 @@ public sealed class ClassifyApiTests(ApiFactory factory) : IClassFixture<ApiFact
         Assert.Empty((await response.Content.ReadFromJsonAsync<ClassifyBatchResponse>(Web))!.Predictions);
     }
 
-    [Theory]
-    [InlineData("/classify?explain=true", "explain=true is not available")]
-    [InlineData("/classify?explain=perhaps", "\"perhaps\"")]
-    public async Task explain_is_refused_until_an_explainer_is_installed(string url, string? detail)
+    [Fact]
+    public async Task explain_true_returns_the_words_that_pushed_toward_each_label()
     {
         using var client = factory.CreateClient();
 
-        var response = await client.PostAsJsonAsync(url, new { text = "hello" });
+        var response = await client.PostAsJsonAsync("/classify?explain=true",
+            new { text = "Police need lawful access to encrypted messages with a warrant." });
 
-        await AssertProblem(response, HttpStatusCode.BadRequest, detail);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var explanation = json.RootElement.GetProperty("explanation");
+        var labels = explanation.GetProperty("labels").EnumerateArray().ToArray();
+        Assert.Equal(3, labels.Length);
+        var predicted = json.RootElement.GetProperty("label").GetString();
+        Assert.Equal(predicted, explanation.GetProperty("predictedLabel").GetString());
+        var toward = labels.Single(l => l.GetProperty("label").GetString() == predicted).GetProperty("toward").EnumerateArray().ToArray();
+        Assert.NotEmpty(toward);
+        var pushes = toward.Select(c => c.GetProperty("push").GetDouble()).ToArray();
+        Assert.All(pushes, p => Assert.True(p > 0));
+        Assert.Equal(pushes.OrderByDescending(p => p), pushes);
+    }
+
+    [Fact]
+    public async Task explain_with_a_bad_value_is_a_400()
+    {
+        using var client = factory.CreateClient();
+
+        var response = await client.PostAsJsonAsync("/classify?explain=perhaps", new { text = "hello" });
+
+        await AssertProblem(response, HttpStatusCode.BadRequest, "\"perhaps\"");
     }
 
     [Fact]
