@@ -1,3 +1,4 @@
+using Classifier.Core;
 using System.Text.Json;
 
 namespace Classifier.Api;
@@ -20,16 +21,15 @@ internal static class JsonBody
         }
         catch (JsonException e)
         {
-            return (null, Problems.BadRequest($"The body is not valid JSON for this endpoint: {FirstLine(e.Message)}"));
+            return (null, Problems.BadRequest($"The body is not valid JSON for this endpoint: {ClassifierException.FirstLine(e.Message)}"));
         }
         catch (BadHttpRequestException e)
         {
             // Kestrel's request limits (body too large: 413) and truncated bodies (400).
-            return (null, Results.Problem(FirstLine(e.Message), statusCode: e.StatusCode));
+            return (null, Results.Problem(ClassifierException.FirstLine(e.Message), statusCode: e.StatusCode));
         }
     }
 
-    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 }
 
 /// <summary>The problem-details results the endpoints return.</summary>

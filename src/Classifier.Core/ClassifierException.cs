@@ -22,6 +22,13 @@ public sealed class ClassifierException(FailureKind kind, string message, Except
     public static ClassifierException Arguments(string message) => new(FailureKind.BadArguments, message);
 
     public static ClassifierException Model(string message, Exception? inner = null) => new(FailureKind.BadModel, message, inner);
+
+    /// <summary>The first line of a library's message, trimmed: our errors are one line.</summary>
+    public static string FirstLine(string message)
+    {
+        var cut = message.IndexOfAny(['\r', '\n']);
+        return (cut < 0 ? message : message[..cut]).Trim();
+    }
 }
 
 /// <summary>The exit codes every Classifier program uses.</summary>

@@ -3,7 +3,7 @@ using Classifier.Cli;
 using System.Text;
 using Classifier.Core;
 using Classifier.Core.Insight.Explain;
-using Classifier.Core.Insight.Reports;
+using Classifier.Reports;
 using Classifier.Core.Insight.Suggest;
 using Classifier.Core.Model;
 using Classifier.Core.Scoring;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Classifier.Cli;
 using Classifier.Core;
 using Classifier.Core.Features;
-using Classifier.Core.Insight.Reports;
+using Classifier.Reports;
 using Classifier.Core.Training;
 
 namespace Classifier.Training;

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Classifier.Core;
 using Classifier.Core.Evaluation;
 using Classifier.Core.Features;
-using Classifier.Core.Insight.Reports;
+using Classifier.Reports;
 using Classifier.Core.Model;
 using SkiaSharp;
 

@@ -58,11 +58,11 @@ public static class LabeledCsv
         }
         catch (CsvFormatException e)
         {
-            throw ClassifierException.Input($"{path}: malformed CSV: {FirstLine(e.Message)}", e);
+            throw ClassifierException.Input($"{path}: malformed CSV: {ClassifierException.FirstLine(e.Message)}", e);
         }
         catch (IOException e)
         {
-            throw ClassifierException.Input($"{path}: cannot read the file: {FirstLine(e.Message)}", e);
+            throw ClassifierException.Input($"{path}: cannot read the file: {ClassifierException.FirstLine(e.Message)}", e);
         }
         catch (UnauthorizedAccessException e)
         {
@@ -86,11 +86,5 @@ public static class LabeledCsv
         }
         var found = string.Join(", ", headers.Select(h => $"'{h}'"));
         throw ClassifierException.Input($"{path}: no {role} column '{name}' (columns found: {found}).");
-    }
-
-    internal static string FirstLine(string message)
-    {
-        var cut = message.IndexOfAny(['\r', '\n']);
-        return cut < 0 ? message : message[..cut];
     }
 }

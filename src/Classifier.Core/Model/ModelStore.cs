@@ -41,7 +41,7 @@ public static class ModelStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw ClassifierException.Model($"{path}: cannot read the model file ({LabeledCsvFirstLine(e.Message)}).", e);
+            throw ClassifierException.Model($"{path}: cannot read the model file ({ClassifierException.FirstLine(e.Message)}).", e);
         }
         using (stream) return Load(stream, path, ml);
     }
@@ -61,7 +61,7 @@ public static class ModelStore
         }
         catch (Exception e) when (e is not ClassifierException)
         {
-            throw ClassifierException.Model($"{name}: not a readable ML.NET model zip ({LabeledCsvFirstLine(e.Message)}).", e);
+            throw ClassifierException.Model($"{name}: not a readable ML.NET model zip ({ClassifierException.FirstLine(e.Message)}).", e);
         }
         return Check(transformer, inputSchema, name);
     }
@@ -78,7 +78,7 @@ public static class ModelStore
         }
         catch (Exception e)
         {
-            throw ClassifierException.Model($"{path}: the model cannot run on a '{ModelSchema.Text}' column alone ({LabeledCsvFirstLine(e.Message)}).", e);
+            throw ClassifierException.Model($"{path}: the model cannot run on a '{ModelSchema.Text}' column alone ({ClassifierException.FirstLine(e.Message)}).", e);
         }
 
         IReadOnlyList<string> labels;
@@ -97,5 +97,4 @@ public static class ModelStore
         return new LoadedModel(transformer, inputSchema, output, labels, path);
     }
 
-    private static string LabeledCsvFirstLine(string message) => Data.LabeledCsv.FirstLine(message);
 }

@@ -52,7 +52,7 @@ public static class OnnxExport
         }
         catch (Exception e) when (e is not ClassifierException)
         {
-            throw ClassifierException.Model($"{source}: cannot be exported to ONNX ({FirstLine(e.Message)}).", e);
+            throw ClassifierException.Model($"{source}: cannot be exported to ONNX ({ClassifierException.FirstLine(e.Message)}).", e);
         }
         catch (ClassifierException e) when (e.Kind == FailureKind.BadModel && !e.Message.StartsWith(source, StringComparison.Ordinal))
         {
@@ -61,6 +61,4 @@ public static class OnnxExport
         AtomicFile.Write(onnxPath, stream => stream.Write(bytes));
         return bytes.LongLength;
     }
-
-    private static string FirstLine(string message) => Data.LabeledCsv.FirstLine(message);
 }

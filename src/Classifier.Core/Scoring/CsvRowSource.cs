@@ -24,7 +24,7 @@ public sealed class CsvRowSource : IRowSource
         }
         catch (CsvFormatException e)
         {
-            throw ClassifierException.Input($"{name}: line 1: malformed header: {FirstLine(e.Message)}", e);
+            throw ClassifierException.Input($"{name}: line 1: malformed header: {ClassifierException.FirstLine(e.Message)}", e);
         }
         if (Columns.Count == 0) throw ClassifierException.Input($"{name}: the file is empty (no header row).");
         TextIndex = FindColumn(Columns, textColumn)
@@ -52,7 +52,7 @@ public sealed class CsvRowSource : IRowSource
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw ClassifierException.Input($"{path}: cannot read the file: {FirstLine(e.Message)}", e);
+            throw ClassifierException.Input($"{path}: cannot read the file: {ClassifierException.FirstLine(e.Message)}", e);
         }
         return Open(path, file, file.Length, textColumn, strict, onProblem);
     }
@@ -94,11 +94,11 @@ public sealed class CsvRowSource : IRowSource
         catch (CsvFormatException e)
         {
             var line = e.LineNumber > 0 ? $"line {e.LineNumber}: " : "";
-            throw ClassifierException.Input($"{Name}: {line}malformed row (--strict): {FirstLine(e.Message)}", e);
+            throw ClassifierException.Input($"{Name}: {line}malformed row (--strict): {ClassifierException.FirstLine(e.Message)}", e);
         }
         catch (IOException e)
         {
-            throw ClassifierException.Input($"{Name}: cannot read the file: {FirstLine(e.Message)}", e);
+            throw ClassifierException.Input($"{Name}: cannot read the file: {ClassifierException.FirstLine(e.Message)}", e);
         }
     }
 
@@ -130,10 +130,4 @@ public sealed class CsvRowSource : IRowSource
         CsvMalformedReason.FieldCountMismatch => "wrong number of fields",
         _ => reason.ToString(),
     };
-
-    private static string FirstLine(string message)
-    {
-        var cut = message.IndexOfAny(['\r', '\n']);
-        return cut < 0 ? message : message[..cut];
-    }
 }

@@ -148,11 +148,11 @@ public static class LabelingSuggester
         }
         catch (CsvFormatException e)
         {
-            throw ClassifierException.Input($"{path}: malformed CSV: {LabeledCsv.FirstLine(e.Message)}", e);
+            throw ClassifierException.Input($"{path}: malformed CSV: {ClassifierException.FirstLine(e.Message)}", e);
         }
         catch (IOException e)
         {
-            throw ClassifierException.Input($"{path}: cannot read the file: {LabeledCsv.FirstLine(e.Message)}", e);
+            throw ClassifierException.Input($"{path}: cannot read the file: {ClassifierException.FirstLine(e.Message)}", e);
         }
         return rows;
     }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Classifier.Core.Insight.Reports;
+namespace Classifier.Reports;
 
 /// <summary>How the stance shares are grouped over time.</summary>
 public enum TimeStep

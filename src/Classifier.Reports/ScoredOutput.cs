@@ -1,9 +1,10 @@
+using Classifier.Core;
 using System.Globalization;
 using System.Text.Json;
 using Classifier.Core.Data;
 using CsvHelper;
 
-namespace Classifier.Core.Insight.Reports;
+namespace Classifier.Reports;
 
 /// <summary>
 /// Builds a <see cref="ScoringReport"/> from a scored output file (CSV or JSON lines) by its
@@ -23,11 +24,11 @@ public static class ScoredOutput
         }
         catch (CsvFormatException e)
         {
-            throw ClassifierException.Input($"{path}: malformed CSV: {LabeledCsv.FirstLine(e.Message)}", e);
+            throw ClassifierException.Input($"{path}: malformed CSV: {ClassifierException.FirstLine(e.Message)}", e);
         }
         catch (JsonException e)
         {
-            throw ClassifierException.Input($"{path}: malformed JSON line: {LabeledCsv.FirstLine(e.Message)}", e);
+            throw ClassifierException.Input($"{path}: malformed JSON line: {ClassifierException.FirstLine(e.Message)}", e);
         }
         return report;
     }

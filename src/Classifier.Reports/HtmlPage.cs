@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 
-namespace Classifier.Core.Insight.Reports;
+namespace Classifier.Reports;
 
 /// <summary>A small, self-contained HTML page (inline style, no scripts) of headings, figures and tables.</summary>
 public sealed class HtmlPage(string title)

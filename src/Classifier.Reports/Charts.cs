@@ -1,7 +1,7 @@
 using System.Globalization;
 using ScottPlot;
 
-namespace Classifier.Core.Insight.Reports;
+namespace Classifier.Reports;
 
 /// <summary>
 /// The report figures, drawn with ScottPlot (SkiaSharp, headless) and returned as PNG bytes so the

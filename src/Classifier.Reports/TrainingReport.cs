@@ -1,7 +1,7 @@
 using Classifier.Core.Evaluation;
 using Classifier.Core.Model;
 
-namespace Classifier.Core.Insight.Reports;
+namespace Classifier.Reports;
 
 /// <summary>
 /// The training report: for the held-out test and for cross-validation, a confusion-matrix heatmap

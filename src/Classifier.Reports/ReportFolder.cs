@@ -1,7 +1,8 @@
+using Classifier.Core;
 using System.Text;
 using Classifier.Core.IO;
 
-namespace Classifier.Core.Insight.Reports;
+namespace Classifier.Reports;
 
 /// <summary>
 /// A report's folder. Each file is written through <see cref="AtomicFile"/>, and the page last,
