@@ -7,6 +7,7 @@
 #
 # Needs: the .NET SDK, fastText and GNU time:  apt-get install -y fasttext time
 # Other load on the machine slows both programs; compare the CPU seconds when it is not quiet.
+# bench/features.sh prints the CPU cost and accuracy of other feature sets.
 # fastText runs with its defaults besides -wordNgrams 2 (bucket 2,000,000: a 770 MB model).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,7 +32,9 @@ measure() {
     local rate cpu
     rate=$(awk -v r="$ROWS" -v e="$elapsed" 'BEGIN { printf "%.0f", r / e }')
     cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')
-    printf '%-34s %8.1f s  %9s rows/s  %7s CPU s  %6d MB peak RSS\n' "$name" "$elapsed" "$rate" "$cpu" "$((rss / 1024))"
+    local us
+    us=$(awk -v c="$cpu" -v r="$ROWS" 'BEGIN { printf "%.1f", c * 1e6 / r }')
+    printf '%-34s %8.1f s  %9s rows/s  %7s CPU s (%5s CPU us/row)  %6d MB peak RSS\n' "$name" "$elapsed" "$rate" "$cpu" "$us" "$((rss / 1024))"
     echo "$rate" > "$OUT/$name.rate"
 }
 

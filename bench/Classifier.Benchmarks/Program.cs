@@ -33,8 +33,12 @@ public static class Program
             case "profile":
                 Profile(Arg("--model", "models/stance.zip"), Arg("--input", "bench/out/corpus.csv"), int.Parse(Arg("--rows", "100000")));
                 return 0;
+            case "features":
+                FeatureVariants.Run(Arg("--data", "data/stance.csv"), Arg("--test", "data/stance-test.csv"), Arg("--ood", "data/stance-ood.csv"),
+                    Arg("--variants", "w2c4,w2,w2c3,w1c3").Split(','), Arg("--out", "bench/out"));
+                return 0;
             default:
-                Console.Error.WriteLine("usage: classifier-bench generate|fasttext-files|profile [--rows N] [--out F] [--input F]");
+                Console.Error.WriteLine("usage: classifier-bench generate|fasttext-files|profile|features [--rows N] [--out F] [--input F] [--variants w2c4,w2]");
                 return 2;
         }
     }
@@ -116,7 +120,7 @@ public static class Program
         // Warm up (JIT, tiered compilation) on every column before measuring.
         ReadColumns(ml.Data.TakeRows(scored, Math.Min(n, 3000)), [ModelSchema.PredictedLabel, ModelSchema.Score]);
         Console.WriteLine($"  {"IDataView plumbing (read Text column)",-44} {ReadColumns(scored, [ModelSchema.Text]) / n,8:0.0}");
-        foreach (var column in new[] { "NormalizedText", "Words", "WordKeys", "WordNgrams", "WordFeatures", "Chars", "Char3Ngrams", "Char3Features", "Char5Ngrams", "Char5Features", ModelSchema.Features, ModelSchema.Score, ModelSchema.PredictedLabel })
+        foreach (var column in new[] { "NormalizedText", "Words", "WordKeys", "WordNgrams", "WordFeatures", "Chars", "Char3Ngrams", "Char3Features", "Char4Ngrams", "Char4Features", "Char5Ngrams", "Char5Features", ModelSchema.Features, ModelSchema.Score, ModelSchema.PredictedLabel })
         {
             if (scored.Schema.GetColumnOrNull(column) is null) continue;
             Console.WriteLine($"  {"up to " + column,-44} {ReadColumns(scored, [column]) / n,8:0.0}");
@@ -175,7 +179,9 @@ public static class Program
         return Cpu(() =>
         {
             var columns = names.Select(n => view.Schema[n]).ToArray();
-            using var cursor = view.GetRowCursor(columns);
+            // A cursor set of one, as BatchScorer does: GetRowCursor would split the rows over
+            // ML.NET worker threads and count their hand-offs and spin-waits as stage cost.
+            using var cursor = view.GetRowCursorSet(columns, 1)[0];
             var getters = columns.Select(c => MakeGetter(cursor, c)).ToArray();
             while (cursor.MoveNext())
             {
