@@ -1,4 +1,5 @@
 using Classifier.Core.Contract;
+using Classifier.Core.Embeddings;
 using Classifier.Core.IO;
 using Classifier.Core.Training;
 using Microsoft.ML;
@@ -34,7 +35,8 @@ public static class ModelStore
     public static LoadedModel Load(string path, MLContext? ml = null)
     {
         if (!File.Exists(path)) throw ClassifierException.Model($"{path}: model file not found.");
-        ml ??= new MLContext();
+        // Embeddings models name a CustomMapping that ML.NET finds only in registered assemblies.
+        ml = EmbeddingMapping.Register(ml ?? new MLContext());
         ITransformer transformer;
         DataViewSchema inputSchema;
         try
