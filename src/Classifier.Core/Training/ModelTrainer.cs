@@ -15,6 +15,8 @@ public static class ModelTrainer
     /// <summary>
     /// Fits the model on all rows. The label is mapped to a key outside the saved chain, so the saved
     /// model reads the Text column alone; its last step turns the predicted key back into the name.
+    /// With embeddings, the rows' vectors stay in <see cref="SentenceEmbedder"/>'s cache (so CV folds reuse
+    /// them) until <see cref="SentenceEmbedder.ClearCache"/>; <see cref="TrainingJob"/> clears it when done.
     /// </summary>
     public static TrainedModel Fit(IReadOnlyList<LabeledExample> rows, TrainingOptions options)
     {
