@@ -1,9 +1,10 @@
 using System.CommandLine;
 using Classifier.Cli;
 using Classifier.Core;
+using Classifier.Core.Embeddings;
 using Classifier.Core.Features;
-using Classifier.Reports;
 using Classifier.Core.Training;
+using Classifier.Reports;
 
 namespace Classifier.Training;
 
@@ -17,6 +18,12 @@ public static class Program
         var defaults = new TrainingJobOptions();
         var data = new Option<string>("--data") { Description = "Labeled training CSV.", DefaultValueFactory = _ => defaults.DataPath };
         var test = new Option<string>("--test") { Description = "Held-out labeled CSV for the reported figures; 'none' to skip.", DefaultValueFactory = _ => defaults.TestPath! };
+        var ood = new Option<string>("--ood") { Description = "Out-of-domain labeled CSV the final model is also evaluated on (skipped when the default is absent); 'none' to skip.", DefaultValueFactory = _ => defaults.OodPath! };
+        var misclassified = new Option<string?>("--misclassified") { Description = "Write the misclassified test and out-of-domain rows, with their probabilities, to this CSV." };
+        var features = new Option<string>("--features") { Description = "ngrams | embeddings (all-MiniLM-L6-v2 sentence embeddings) | both.", DefaultValueFactory = _ => FeatureOptions.Default.Set.Name() };
+        features.AcceptOnlyFromAmong([.. FeatureSets.All.Select(f => f.Name())]);
+        var calibrate = new Option<string>("--calibrate") { Description = "none | temperature (bake the temperature fitted on out-of-fold predictions into Score; such a zip cannot be exported to ONNX).", DefaultValueFactory = _ => "none" };
+        calibrate.AcceptOnlyFromAmong("none", "temperature");
         var model = new Option<string>("--model") { Description = "Where to write the model zip (its card goes beside it).", DefaultValueFactory = _ => defaults.ModelPath };
         var textColumn = new Option<string>("--text-column") { Description = "Name of the text column.", DefaultValueFactory = _ => defaults.TextColumn };
         var labelColumn = new Option<string>("--label-column") { Description = "Name of the label column (any label set of two or more).", DefaultValueFactory = _ => defaults.LabelColumn };
@@ -27,18 +34,20 @@ public static class Program
         var wordNgrams = new Option<int>("--word-ngrams") { Description = "Longest word n-gram.", DefaultValueFactory = _ => FeatureOptions.Default.WordNgramLength };
         var charNgrams = new Option<string>("--char-ngrams") { Description = "Character n-gram lengths, comma separated ('' for none).", DefaultValueFactory = _ => string.Join(",", FeatureOptions.Default.CharNgramLengths) };
         var onnx = new Option<string?>("--onnx") { Description = "Also write the model as ONNX to this path (for ONNX Runtime and Spark)." };
-        var maxNgrams = new Option<int>("--max-ngrams") { Description = "Cap on n-grams kept per block (keeps the zip small).", DefaultValueFactory = _ => FeatureOptions.Default.MaxWordNgrams };
         var report = new Option<string?>("--report") { Description = "Folder for a picture report (confusion heatmaps, per-class bars, index.html); created if missing." };
+        var maxNgrams = new Option<int>("--max-ngrams") { Description = "Cap on n-grams kept per block (keeps the zip small).", DefaultValueFactory = _ => FeatureOptions.Default.MaxWordNgrams };
 
         var root = new RootCommand("Train the stance classifier on a labeled CSV, report cross-validated and held-out figures, and save the model zip with its card.")
         {
-            data, test, model, textColumn, labelColumn, trainer, folds, seed, wordNgrams, charNgrams, maxNgrams, report, onnx,
+            data, test, ood, model, textColumn, labelColumn, trainer, features, folds, seed, wordNgrams, charNgrams, maxNgrams, calibrate, misclassified, report, onnx,
         };
 
         root.SetAction(parse => CommandShell.Guard(stderr, () =>
         {
-            var features = FeatureOptions.Default with
+            FeatureSets.TryParse(parse.GetValue(features)!, out var featureSet);
+            var featureOptions = FeatureOptions.Default with
             {
+                Set = featureSet,
                 WordNgramLength = Positive(parse.GetValue(wordNgrams), "--word-ngrams"),
                 CharNgramLengths = ParseLengths(parse.GetValue(charNgrams) ?? ""),
                 MaxWordNgrams = Positive(parse.GetValue(maxNgrams), "--max-ngrams"),
@@ -50,12 +59,15 @@ public static class Program
             {
                 DataPath = parse.GetValue(data)!,
                 TestPath = string.Equals(testPath, "none", StringComparison.OrdinalIgnoreCase) ? null : testPath,
+                OodPath = OodPath(parse.GetValue(ood)!, explicitlyGiven: parse.GetResult(ood) is { Implicit: false }, stdout),
+                MisclassifiedPath = parse.GetValue(misclassified),
+                Calibrate = parse.GetValue(calibrate) == "temperature",
                 ModelPath = parse.GetValue(model)!,
                 OnnxPath = parse.GetValue(onnx),
                 TextColumn = parse.GetValue(textColumn)!,
                 LabelColumn = parse.GetValue(labelColumn)!,
                 Trainer = trainerName == "auto" ? null : TrainerKinds.TryParse(trainerName, out var kind) ? kind : null,
-                Training = new TrainingOptions { Features = features, Folds = parse.GetValue(folds), Seed = parse.GetValue(seed) },
+                Training = new TrainingOptions { Features = featureOptions, Folds = parse.GetValue(folds), Seed = parse.GetValue(seed) },
             };
             if (job.Training.Folds < 2) throw ClassifierException.Arguments($"--folds must be at least 2 (got {job.Training.Folds}).");
             var reportFolder = parse.GetValue(report);
@@ -71,6 +83,15 @@ public static class Program
         }));
 
         return CommandShell.Invoke(root, args, stdout, stderr);
+    }
+
+    /// <summary>The default out-of-domain file is optional (other data sets have none); a path the user names is not.</summary>
+    private static string? OodPath(string value, bool explicitlyGiven, TextWriter log)
+    {
+        if (string.Equals(value, "none", StringComparison.OrdinalIgnoreCase)) return null;
+        if (explicitlyGiven || File.Exists(value)) return value;
+        log.WriteLine($"No out-of-domain file at {value}: skipping that evaluation (name one with --ood).");
+        return null;
     }
 
     private static int Positive(int value, string option) =>

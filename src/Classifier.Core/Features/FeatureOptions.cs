@@ -1,9 +1,14 @@
+using Classifier.Core.Embeddings;
+
 namespace Classifier.Core.Features;
 
 /// <summary>How text becomes features. Immutable: derive variants with <c>with</c>.</summary>
 public sealed record FeatureOptions
 {
     public static FeatureOptions Default { get; } = new();
+
+    /// <summary>N-grams (default), MiniLM sentence embeddings, or both concatenated.</summary>
+    public FeatureSet Set { get; init; } = FeatureSet.Ngrams;
 
     /// <summary>Word n-grams of length 1..WordNgramLength.</summary>
     public int WordNgramLength { get; init; } = 2;
@@ -20,7 +25,16 @@ public sealed record FeatureOptions
     /// <summary>TF-IDF rather than raw counts for every n-gram block.</summary>
     public bool UseTfIdf { get; init; } = true;
 
-    public string Describe() =>
+    public string Describe() => Set switch
+    {
+        FeatureSet.Embeddings => EmbeddingsDescription,
+        FeatureSet.Both => DescribeNgrams() + " + " + EmbeddingsDescription,
+        _ => DescribeNgrams(),
+    };
+
+    private const string EmbeddingsDescription = "all-MiniLM-L6-v2 sentence embeddings (384-dim, unit length)";
+
+    private string DescribeNgrams() =>
         $"word 1-{WordNgramLength} grams (max {MaxWordNgrams:N0}), char {string.Join("+", CharNgramLengths)}-grams " +
         $"(max {MaxCharNgrams:N0} each), {(UseTfIdf ? "tf-idf" : "tf")}, L2-normalized per block";
 }

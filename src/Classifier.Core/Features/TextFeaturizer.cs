@@ -1,4 +1,5 @@
 using Classifier.Core.Contract;
+using Classifier.Core.Embeddings;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Text;
@@ -17,6 +18,9 @@ public static class TextFeaturizer
 
     public static IEstimator<ITransformer> Build(MLContext ml, FeatureOptions options)
     {
+        if (options.Set == FeatureSet.Embeddings)
+            return EmbeddingMapping.Create(ml).Append(ml.Transforms.Concatenate(ModelSchema.Features, EmbeddingMapping.OutputColumn));
+
         var weighting = options.UseTfIdf ? NgramExtractingEstimator.WeightingCriteria.TfIdf : NgramExtractingEstimator.WeightingCriteria.Tf;
         var blocks = new List<string>();
 
@@ -45,6 +49,12 @@ public static class TextFeaturizer
                     .Append(ml.Transforms.NormalizeLpNorm($"Char{n}Features", $"Char{n}Ngrams"));
                 blocks.Add($"Char{n}Features");
             }
+        }
+
+        if (options.Set == FeatureSet.Both)
+        {
+            chain = chain.Append(EmbeddingMapping.Create(ml));
+            blocks.Add(EmbeddingMapping.OutputColumn);
         }
 
         return chain.Append(ml.Transforms.Concatenate(ModelSchema.Features, [.. blocks]));

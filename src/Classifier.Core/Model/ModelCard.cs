@@ -34,6 +34,13 @@ public sealed record ModelCard
     public DataFileInfo? Test { get; init; }
     public CrossValidationSummary? CrossValidation { get; init; }
     public EvaluationReport? TestMetrics { get; init; }
+
+    /// <summary>The out-of-domain file (different voices from the training data) and the saved model's figures on it.</summary>
+    public DataFileInfo? Ood { get; init; }
+    public EvaluationReport? OodMetrics { get; init; }
+
+    /// <summary>Temperature fitted on out-of-fold predictions, whether it is applied, and ECE before/after.</summary>
+    public Calibration.CalibrationInfo? Calibration { get; init; }
     public IReadOnlyList<LeaderboardEntry>? Leaderboard { get; init; }
     public required int Seed { get; init; }
     public required string MlNetVersion { get; init; }

@@ -1,4 +1,5 @@
 using Classifier.Core.Contract;
+using Classifier.Core.Embeddings;
 using Classifier.Core.IO;
 using Classifier.Core.Training;
 using Microsoft.ML;
@@ -52,7 +53,8 @@ public static class ModelStore
     /// </summary>
     public static LoadedModel Load(Stream stream, string name, MLContext? ml = null)
     {
-        ml ??= new MLContext();
+        // Embeddings models name a CustomMapping that ML.NET finds only in registered assemblies.
+        ml = EmbeddingMapping.Register(ml ?? new MLContext());
         ITransformer transformer;
         DataViewSchema inputSchema;
         try

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Classifier.Core.Contract;
 using Classifier.Core.Data;
+using Classifier.Core.Embeddings;
 using Classifier.Core.Evaluation;
 using Classifier.Core.Features;
 using Microsoft.ML;
@@ -14,6 +15,8 @@ public static class ModelTrainer
     /// <summary>
     /// Fits the model on all rows. The label is mapped to a key outside the saved chain, so the saved
     /// model reads the Text column alone; its last step turns the predicted key back into the name.
+    /// With embeddings, the rows' vectors stay in <see cref="SentenceEmbedder"/>'s cache (so CV folds reuse
+    /// them) until <see cref="SentenceEmbedder.ClearCache"/>; <see cref="TrainingJob"/> clears it when done.
     /// </summary>
     public static TrainedModel Fit(IReadOnlyList<LabeledExample> rows, TrainingOptions options)
     {
@@ -22,7 +25,14 @@ public static class ModelTrainer
         var data = ml.Data.LoadFromEnumerable(rows);
         var keyed = LabelKeyMap(ml, labels).Fit(data).Transform(data);
 
-        var chain = TextFeaturizer.Build(ml, options.Features)
+        var features = TextFeaturizer.Build(ml, options.Features);
+        if (options.Features.Set.UsesEmbeddings())
+        {
+            // Batch-encode once; the checkpoint stops each trainer pass from re-running the mapping.
+            SentenceEmbedder.Prime(rows.Select(r => r.Text));
+            features = features.AppendCacheCheckpoint(ml);
+        }
+        var chain = features
             .Append(TrainerCatalog.Create(ml, options.Trainer))
             .Append(ml.Transforms.Conversion.MapKeyToValue(ModelSchema.PredictedLabel));
         var model = chain.Fit(keyed);
@@ -32,19 +42,27 @@ public static class ModelTrainer
     }
 
     /// <summary>Stratified K-fold cross-validation: features and model are refit on each fold's training part.</summary>
+    /// <param name="outOfFold">When given (one slot per row), receives each row's probabilities from the fold model that did not train on it.</param>
     public static (CrossValidationSummary Summary, IReadOnlyList<EvaluationReport> Folds) CrossValidate(
-        IReadOnlyList<LabeledExample> rows, TrainingOptions options, Action<int, EvaluationReport>? onFold = null)
+        IReadOnlyList<LabeledExample> rows, TrainingOptions options, Action<int, EvaluationReport>? onFold = null, float[][]? outOfFold = null)
     {
+        if (outOfFold is not null && outOfFold.Length != rows.Count) throw new ArgumentException("One out-of-fold slot per row is needed.", nameof(outOfFold));
         CheckLabels(rows, minimumPerLabel: options.Folds);
         var watch = Stopwatch.StartNew();
+        if (options.Features.Set.UsesEmbeddings()) SentenceEmbedder.Prime(rows.Select(r => r.Text));
         var assignment = StratifiedFolds.Assign(rows.Select(r => r.Label).ToArray(), options.Folds, options.Seed);
         var reports = new List<EvaluationReport>(options.Folds);
         for (var fold = 0; fold < options.Folds; fold++)
         {
             var train = rows.Where((_, i) => assignment[i] != fold).ToArray();
-            var test = rows.Where((_, i) => assignment[i] == fold).ToArray();
+            var testIndices = Enumerable.Range(0, rows.Count).Where(i => assignment[i] == fold).ToArray();
+            var test = testIndices.Select(i => rows[i]).ToArray();
             var model = Fit(train, options);
-            var report = Evaluate(model.Transformer, test, model.Labels);
+            var (report, probabilities) = Score(model.Transformer, test, model.Labels, source: null);
+            if (outOfFold is not null)
+            {
+                for (var j = 0; j < testIndices.Length; j++) outOfFold[testIndices[j]] = probabilities[j];
+            }
             reports.Add(report);
             onFold?.Invoke(fold, report);
         }
@@ -52,7 +70,12 @@ public static class ModelTrainer
     }
 
     /// <summary>Scores labeled rows and computes the figures. Labels the model never saw are an error.</summary>
-    public static EvaluationReport Evaluate(ITransformer model, IReadOnlyList<LabeledExample> rows, IReadOnlyList<string> labels, string? source = null)
+    public static EvaluationReport Evaluate(ITransformer model, IReadOnlyList<LabeledExample> rows, IReadOnlyList<string> labels, string? source = null) =>
+        Score(model, rows, labels, source).Report;
+
+    /// <summary>As <see cref="Evaluate"/>, also returning each row's probabilities (for calibration and error analysis).</summary>
+    public static (EvaluationReport Report, IReadOnlyList<float[]> Probabilities) Score(
+        ITransformer model, IReadOnlyList<LabeledExample> rows, IReadOnlyList<string> labels, string? source = null)
     {
         var index = labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i, StringComparer.Ordinal);
         var unknown = rows.Select(r => r.Label).Where(l => !index.ContainsKey(l)).Distinct().ToArray();
@@ -63,7 +86,7 @@ public static class ModelTrainer
         }
 
         var probabilities = Predict(model, rows.Select(r => r.Text));
-        return EvaluationReport.Compute(labels, rows.Select(r => index[r.Label]).ToArray(), probabilities);
+        return (EvaluationReport.Compute(labels, rows.Select(r => index[r.Label]).ToArray(), probabilities), probabilities);
     }
 
     /// <summary>The Score vector of each text, in the model's Score slot order.</summary>

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Classifier.Core.Calibration;
 using Classifier.Core.Data;
+using Classifier.Core.Embeddings;
 using Classifier.Core.Evaluation;
 using Classifier.Core.IO;
 using Classifier.Core.Model;
@@ -14,6 +16,15 @@ public sealed record TrainingJobOptions
 
     /// <summary>Null to skip the held-out evaluation.</summary>
     public string? TestPath { get; init; } = "data/stance-test.csv";
+
+    /// <summary>Out-of-domain labeled file the final model is also evaluated on; null to skip.</summary>
+    public string? OodPath { get; init; } = "data/stance-ood.csv";
+
+    /// <summary>Where to write the misclassified test and out-of-domain rows; null for none.</summary>
+    public string? MisclassifiedPath { get; init; }
+
+    /// <summary>Bake the temperature fitted on out-of-fold predictions into the saved model's Score.</summary>
+    public bool Calibrate { get; init; }
 
     public string ModelPath { get; init; } = "models/stance.zip";
 
@@ -33,7 +44,8 @@ public sealed record TrainingJobResult(ModelCard Card, TrainedModel Model, IRead
 
 /// <summary>
 /// Reads the data, cross-validates (every trainer for auto), fits on all rows, evaluates on the test
-/// file, then saves the zip and its card atomically. Progress and tables go to <c>log</c>.
+/// and out-of-domain files, measures calibration, then saves the zip and its card atomically.
+/// Progress and tables go to <c>log</c>.
 /// </summary>
 public static class TrainingJob
 {
@@ -42,23 +54,48 @@ public static class TrainingJob
         // Fail before minutes of training, not after.
         AtomicFile.EnsureWritableFolder(job.ModelPath, "model");
         if (job.OnnxPath is not null) AtomicFile.EnsureWritableFolder(job.OnnxPath, "ONNX model");
+        if (job.MisclassifiedPath is not null) AtomicFile.EnsureWritableFolder(job.MisclassifiedPath, "misclassified rows CSV");
         var train = LabeledCsv.Read(job.DataPath, job.TextColumn, job.LabelColumn);
         var test = job.TestPath is null ? null : LabeledCsv.Read(job.TestPath, job.TextColumn, job.LabelColumn);
+        var ood = job.OodPath is null ? null : LabeledCsv.Read(job.OodPath, job.TextColumn, job.LabelColumn);
         ReportRead(log, train);
         if (test is not null) ReportRead(log, test);
+        if (ood is not null) ReportRead(log, ood);
 
         var options = job.Training;
+        try
+        {
+            if (options.Features.Set.UsesEmbeddings())
+            {
+                // Every text is encoded once, in batches; folds, the final fit and evaluation hit the cache.
+                var watch0 = Stopwatch.StartNew();
+                var before = SentenceEmbedder.EncodedCount;
+                SentenceEmbedder.Prime(new[] { train, test, ood }.OfType<LabeledData>().SelectMany(d => d.Rows).Select(r => r.Text));
+                log.WriteLine($"Encoded {SentenceEmbedder.EncodedCount - before:N0} distinct texts with all-MiniLM-L6-v2 in {watch0.Elapsed.TotalSeconds:0.0} s.");
+            }
+            return Train(job, options, train, test, ood, log);
+        }
+        finally
+        {
+            SentenceEmbedder.ClearCache();
+        }
+    }
+
+    private static TrainingJobResult Train(TrainingJobOptions job, TrainingOptions options, LabeledData train, LabeledData? test, LabeledData? ood, TextWriter log)
+    {
         List<LeaderboardEntry>? leaderboard = null;
         CrossValidationSummary cv;
+        float[][] outOfFold;
         if (job.Trainer is { } chosen)
         {
             options = options with { Trainer = chosen };
-            log.WriteLine($"Cross-validating {chosen.Name()} over {options.Folds} stratified folds (seed {options.Seed})...");
-            cv = ModelTrainer.CrossValidate(train.Rows, options).Summary;
+            log.WriteLine($"Cross-validating {chosen.Name()} on {options.Features.Set.Name()} over {options.Folds} stratified folds (seed {options.Seed})...");
+            outOfFold = new float[train.Rows.Count][];
+            cv = ModelTrainer.CrossValidate(train.Rows, options, outOfFold: outOfFold).Summary;
         }
         else
         {
-            (options, cv, leaderboard) = RankTrainers(train.Rows, options, log);
+            (options, cv, leaderboard, outOfFold) = RankTrainers(train.Rows, options, log);
         }
 
         log.WriteLine();
@@ -71,14 +108,34 @@ public static class TrainingJob
         var model = ModelTrainer.Fit(train.Rows, options);
         log.WriteLine($"Fitted {options.Trainer.Name()} on all {train.Rows.Count:N0} rows in {watch.Elapsed.TotalSeconds:0.0} s.");
 
-        EvaluationReport? testReport = null;
-        if (test is not null)
+        // Temperature from out-of-fold predictions: rows the fold models never trained on, so the fit is honest.
+        var trainTruth = Truth(train.Rows, model.Labels);
+        var temperature = TemperatureScaling.Fit(trainTruth, outOfFold);
+        var figures = new List<CalibrationFigures> { Figures("cross-validation (out-of-fold)", trainTruth, outOfFold, temperature) };
+        if (job.Calibrate) model = model with { Transformer = TemperatureCalibrator.Append(model.Transformer, temperature) };
+
+        // The saved model's own probabilities (calibrated when it is); "before" figures undo nothing, they come from T = 1.
+        var testScored = Evaluate(model, test, "Held-out test file", log);
+        var oodScored = Evaluate(model, ood, "Out-of-domain file", log);
+        foreach (var (data, scored) in new[] { (test, testScored), (ood, oodScored) })
         {
-            testReport = ModelTrainer.Evaluate(model.Transformer, test.Rows, model.Labels, test.Path);
-            log.WriteLine();
-            log.WriteLine($"Held-out test file {test.Path} ({test.Rows.Count:N0} rows):");
-            log.Write(MetricsTables.PerClass(testReport));
-            log.Write(MetricsTables.Confusion(testReport.Labels, testReport.ConfusionMatrix));
+            if (data is null || scored is null) continue;
+            var truth = Truth(data.Rows, model.Labels);
+            var raw = job.Calibrate ? TemperatureScaling.Apply(scored.Value.Probabilities, 1 / temperature) : scored.Value.Probabilities;
+            figures.Add(Figures(data.Path, truth, raw, temperature));
+        }
+        var calibration = new CalibrationInfo("temperature", temperature, job.Calibrate, "cross-validation out-of-fold predictions", CalibrationError.DefaultBins, figures);
+        log.WriteLine();
+        log.WriteLine($"Calibration: temperature {temperature:0.000} fitted on out-of-fold predictions ({(job.Calibrate ? "applied in the saved model" : "not applied; --calibrate temperature applies it")}):");
+        log.Write(CalibrationTable(figures));
+
+        if (job.MisclassifiedPath is not null)
+        {
+            var files = new[] { (test, testScored), (ood, oodScored) }
+                .Where(x => x.Item1 is not null && x.Item2 is not null)
+                .Select(x => new ScoredFile(x.Item1!.Path, x.Item1.Rows, x.Item2!.Value.Probabilities));
+            var count = MisclassifiedRows.Write(job.MisclassifiedPath, model.Labels, files);
+            log.WriteLine($"Wrote {count:N0} misclassified rows to {job.MisclassifiedPath}.");
         }
 
         // ONNX first: a model the converter cannot export fails the run before the zip is replaced.
@@ -89,13 +146,16 @@ public static class TrainingJob
             Labels = model.Labels,
             Trainer = options.Trainer.Name(),
             TrainerSettings = TrainerCatalog.Settings(options.Trainer),
-            FeatureSet = "ngrams",
+            FeatureSet = options.Features.Set.Name(),
             Features = options.Features.Describe(),
             FeatureSettings = options.Features,
             Training = Describe(train),
             Test = test is null ? null : Describe(test),
             CrossValidation = cv,
-            TestMetrics = testReport,
+            TestMetrics = testScored?.Report,
+            Ood = ood is null ? null : Describe(ood),
+            OodMetrics = oodScored?.Report,
+            Calibration = calibration,
             Leaderboard = leaderboard,
             Seed = options.Seed,
             MlNetVersion = MlNetVersion(),
@@ -109,15 +169,54 @@ public static class TrainingJob
         return new TrainingJobResult(card, model, test?.Rows ?? []);
     }
 
-    private static (TrainingOptions Best, CrossValidationSummary Cv, List<LeaderboardEntry> Board) RankTrainers(
+    private static (EvaluationReport Report, IReadOnlyList<float[]> Probabilities)? Evaluate(TrainedModel model, LabeledData? data, string what, TextWriter log)
+    {
+        if (data is null) return null;
+        var scored = ModelTrainer.Score(model.Transformer, data.Rows, model.Labels, data.Path);
+        log.WriteLine();
+        log.WriteLine($"{what} {data.Path} ({data.Rows.Count:N0} rows):");
+        log.Write(MetricsTables.PerClass(scored.Report));
+        log.Write(MetricsTables.Confusion(scored.Report.Labels, scored.Report.ConfusionMatrix));
+        return scored;
+    }
+
+    private static int[] Truth(IReadOnlyList<LabeledExample> rows, IReadOnlyList<string> labels)
+    {
+        var index = labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i, StringComparer.Ordinal);
+        return rows.Select(r => index[r.Label]).ToArray();
+    }
+
+    private static CalibrationFigures Figures(string file, IReadOnlyList<int> truth, IReadOnlyList<float[]> raw, double temperature)
+    {
+        var scaled = TemperatureScaling.Apply(raw, temperature);
+        return new CalibrationFigures(file, truth.Count,
+            CalibrationError.Expected(truth, raw), CalibrationError.Expected(truth, scaled),
+            TemperatureScaling.LogLoss(truth, raw, 1), TemperatureScaling.LogLoss(truth, scaled, 1));
+    }
+
+    private static string CalibrationTable(IEnumerable<CalibrationFigures> figures)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var table = new ConsoleTables.ConsoleTable("data", "rows", "ECE before", "ECE after", "log-loss before", "log-loss after");
+        table.Configure(o => o.EnableCount = false);
+        foreach (var f in figures)
+        {
+            table.AddRow(f.File, f.Rows, f.EceBefore.ToString("0.000", inv), f.EceAfter.ToString("0.000", inv),
+                f.LogLossBefore.ToString("0.000", inv), f.LogLossAfter.ToString("0.000", inv));
+        }
+        return table.ToString();
+    }
+
+    private static (TrainingOptions Best, CrossValidationSummary Cv, List<LeaderboardEntry> Board, float[][] OutOfFold) RankTrainers(
         IReadOnlyList<LabeledExample> rows, TrainingOptions options, TextWriter log)
     {
-        var results = new List<(TrainingOptions Options, CrossValidationSummary Cv)>();
+        var results = new List<(TrainingOptions Options, CrossValidationSummary Cv, float[][] OutOfFold)>();
         foreach (var kind in TrainerKinds.All)
         {
             log.WriteLine($"auto: cross-validating {kind.Name()} over {options.Folds} stratified folds...");
             var candidate = options with { Trainer = kind };
-            results.Add((candidate, ModelTrainer.CrossValidate(rows, candidate).Summary));
+            var outOfFold = new float[rows.Count][];
+            results.Add((candidate, ModelTrainer.CrossValidate(rows, candidate, outOfFold: outOfFold).Summary, outOfFold));
         }
         // Ties go to the earlier (simpler, faster) trainer: OrderByDescending is stable.
         var ranked = results.OrderByDescending(r => r.Cv.MacroF1.Mean).ToList();
@@ -125,7 +224,7 @@ public static class TrainingJob
         log.WriteLine();
         log.WriteLine("Leaderboard (cross-validated, best first):");
         log.Write(MetricsTables.Leaderboard(board));
-        return (ranked[0].Options, ranked[0].Cv, board);
+        return (ranked[0].Options, ranked[0].Cv, board, ranked[0].OutOfFold);
     }
 
     private static void ReportRead(TextWriter log, LabeledData data)
