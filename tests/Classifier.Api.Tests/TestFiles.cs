@@ -7,7 +7,7 @@ namespace Classifier.Api.Tests;
 /// <summary>The repository's shipped model and data, and scratch folders for tests that change files.</summary>
 internal static class TestFiles
 {
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot { get; } = Repo.Root;
 
     public static string StanceModel => Path.Combine(RepoRoot, "models", "stance.zip");
 
@@ -30,12 +30,6 @@ internal static class TestFiles
         File.Move(temp, path, overwrite: true);
     }
 
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Classifier.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Classifier.sln not found above " + AppContext.BaseDirectory);
-    }
 }
 
 /// <summary>

@@ -65,28 +65,6 @@ public static class Fixture
     }
 }
 
-/// <summary>A temporary folder deleted with the test.</summary>
-public sealed class TempDir : IDisposable
-{
-    public TempDir() => Directory.CreateDirectory(Path);
-
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "classifier-embeddings-tests-" + Guid.NewGuid().ToString("N"));
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public string Write(string name, string content)
-    {
-        var path = File(name);
-        System.IO.File.WriteAllText(path, content);
-        return path;
-    }
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
-    }
-}
-
 /// <summary>Runs the training command in-process.</summary>
 public static class TrainingCommand
 {

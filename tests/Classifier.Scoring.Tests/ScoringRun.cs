@@ -12,7 +12,7 @@ public sealed class ScoringRun : IDisposable
         Folder = Directory.CreateTempSubdirectory("classifier-score-").FullName;
     }
 
-    public static string RepoRoot { get; } = FindRoot();
+    public static string RepoRoot => Repo.Root;
 
     public static string ShippedModel => Path.Combine(RepoRoot, "models", "stance.zip");
 
@@ -70,10 +70,4 @@ public sealed class ScoringRun : IDisposable
         try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
     }
 
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Classifier.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Classifier.sln not found above the test folder.");
-    }
 }

@@ -1,4 +1,4 @@
-namespace Classifier.Tests.Support;
+namespace Classifier.Testing;
 
 /// <summary>Paths inside the repository, found from the test binaries' folder.</summary>
 public static class Repo
