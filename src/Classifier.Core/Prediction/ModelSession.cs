@@ -49,7 +49,7 @@ internal sealed class ModelSession
         }
         catch (Exception e)
         {
-            throw ClassifierException.Model($"{source}: the model loads but fails on a test prediction ({e.Message.Split('\n')[0].Trim()}).", e);
+            throw ClassifierException.Model($"{source}: the model loads but fails on a test prediction ({ClassifierException.FirstLine(e.Message)}).", e);
         }
         return session;
     }

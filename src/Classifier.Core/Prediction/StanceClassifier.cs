@@ -230,7 +230,7 @@ public sealed class StanceClassifier : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw ClassifierException.Model($"{path}: cannot read the model file ({e.Message.Split('\n')[0].Trim()}).", e);
+            throw ClassifierException.Model($"{path}: cannot read the model file ({ClassifierException.FirstLine(e.Message)}).", e);
         }
     }
 

@@ -46,7 +46,7 @@ public sealed class BatchScorer
         }
         catch (Exception e)
         {
-            throw ClassifierException.Model($"{model.Path}: the model cannot score a '{ModelSchema.Text}' column alone ({e.Message.Split('\n')[0]}).", e);
+            throw ClassifierException.Model($"{model.Path}: the model cannot score a '{ModelSchema.Text}' column alone ({ClassifierException.FirstLine(e.Message)}).", e);
         }
     }
 
@@ -134,12 +134,7 @@ public sealed class BatchScorer
                 if (label.SequenceEqual(labels[j])) return j;
             }
             // A label missing from the slot names cannot happen for a checked model; fall back to the argmax.
-            var best = 0;
-            for (var j = 1; j < probabilities.Length; j++)
-            {
-                if (probabilities[j] > probabilities[best]) best = j;
-            }
-            return best;
+            return Evaluation.EvaluationReport.ArgMax(probabilities);
         }
     }
 }
