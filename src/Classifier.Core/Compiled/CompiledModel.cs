@@ -1,0 +1,299 @@
+using System.Runtime.CompilerServices;
+
+namespace Classifier.Core.Compiled;
+
+/// <summary>
+/// One n-gram block of the featurizer (word n-grams, or character n-grams of one length): its
+/// dictionary from packed n-gram to slot, its idf weights, and where its slots sit in Features.
+/// Each block is L2-normalized on its own, as the ML.NET chain does.
+/// </summary>
+internal sealed class NgramBlock(int offset, int length, IReadOnlyDictionary<ulong, int> slots, float[] weights, int minLength, int maxLength, int bits)
+{
+    /// <summary>First slot of this block in the Features vector.</summary>
+    public int Offset { get; } = offset;
+
+    public int Length { get; } = length;
+
+    /// <summary>Packed n-gram (token ids, <see cref="Bits"/> each, first token highest) to block-local slot.</summary>
+    public NgramTable Slots { get; } = new(slots);
+
+    /// <summary>Per slot: the tf-idf weight (1 for plain counts).</summary>
+    public float[] Weights { get; } = weights;
+
+    public int MinLength { get; } = minLength;
+
+    public int MaxLength { get; } = maxLength;
+
+    public int Bits { get; } = bits;
+
+    /// <summary>
+    /// Packs tokens into one key. Ids are never 0 (0 is an unknown token), so n-grams of different
+    /// lengths never share a key.
+    /// </summary>
+    public static ulong Pack(ReadOnlySpan<int> ids, int bits)
+    {
+        ulong key = 0;
+        foreach (var id in ids) key = (key << bits) | (uint)id;
+        return key;
+    }
+}
+
+/// <summary>
+/// A linear n-gram text classifier compiled from the ML.NET chain that <see cref="Features.TextFeaturizer"/>
+/// builds (normalize, tokenize, n-gram tf-idf per block, L2 per block, multiclass logistic regression),
+/// fused into one pass over the text with no per-row allocations. It computes the same probabilities
+/// as the chain (checked when it is built, see <see cref="ModelCompiler"/>); it is a faster way to
+/// run a loaded model, never a model of its own: the zip stays the ML.NET model.
+/// Thread-safe: per-call state lives in a <see cref="Workspace"/> each thread owns.
+/// </summary>
+public sealed class CompiledModel
+{
+    private const char StartMarker = '\u0002';
+    private const char EndMarker = '\u0003';
+
+    private readonly bool[] separator = new bool[char.MaxValue + 1];
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> words;
+    private readonly NgramBlock wordBlock;
+    private readonly NgramBlock[] charBlocks;
+    // Feature-major: the weights of feature f for the labels are at f * LabelCount ..
+    private readonly float[] weights;
+    private readonly float[] biases;
+
+    internal CompiledModel(IReadOnlyList<string> labels, IEnumerable<char> separators, Dictionary<string, int> vocabulary,
+        NgramBlock wordBlock, NgramBlock[] charBlocks, float[] weights, float[] biases)
+    {
+        Labels = labels;
+        foreach (var c in separators) separator[c] = true;
+        words = vocabulary.GetAlternateLookup<ReadOnlySpan<char>>();
+        this.wordBlock = wordBlock;
+        this.charBlocks = charBlocks;
+        this.weights = weights;
+        this.biases = biases;
+        FeatureCount = wordBlock.Length + charBlocks.Sum(b => b.Length);
+    }
+
+    /// <summary>Label names in Score slot order.</summary>
+    public IReadOnlyList<string> Labels { get; }
+
+    public int LabelCount => Labels.Count;
+
+    public int FeatureCount { get; }
+
+    /// <summary>Scratch buffers for one thread.</summary>
+    public Workspace CreateWorkspace() => new(FeatureCount);
+
+    /// <summary>
+    /// Writes the probability of each label (Score slot order) for <paramref name="text"/> and returns
+    /// the index of the predicted label (the first highest, as ML.NET picks it).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public int Score(ReadOnlySpan<char> text, Span<float> probabilities, Workspace work)
+    {
+        if (probabilities.Length < LabelCount) throw new ArgumentException($"room for {LabelCount} probabilities is needed", nameof(probabilities));
+        var normalized = work.Normalize(text);
+        CountWords(normalized, work);
+        Span<double> scores = stackalloc double[LabelCount];
+        for (var k = 0; k < scores.Length; k++) scores[k] = biases[k];
+        AddBlock(wordBlock, work, scores);
+        foreach (var block in charBlocks)
+        {
+            CountChars(block, normalized, work);
+            AddBlock(block, work, scores);
+        }
+
+        // Softmax in double, as ML.NET's MaximumEntropy calibration does.
+        var max = double.NegativeInfinity;
+        var best = 0;
+        for (var k = 0; k < scores.Length; k++)
+        {
+            if (scores[k] > max)
+            {
+                max = scores[k];
+                best = k;
+            }
+        }
+        double sum = 0;
+        for (var k = 0; k < scores.Length; k++) sum += Math.Exp(scores[k] - max);
+        var logSum = max + Math.Log(sum);
+        for (var k = 0; k < scores.Length; k++) probabilities[k] = (float)Math.Exp(scores[k] - logSum);
+        return best;
+    }
+
+    internal IEnumerable<NgramBlock> Blocks() => charBlocks.Prepend(wordBlock);
+
+    /// <summary>The n-gram counts of a text, by feature, before weighting (for <see cref="ModelCompiler"/>).</summary>
+    internal List<(int Feature, float Count)> Counts(string text, Workspace work)
+    {
+        var normalized = work.Normalize(text);
+        var counts = new List<(int, float)>();
+        void Harvest()
+        {
+            for (var t = 0; t < work.TouchedCount; t++)
+            {
+                var f = work.Touched[t];
+                counts.Add((f, work.Features[f]));
+                work.Features[f] = 0;
+            }
+            work.TouchedCount = 0;
+        }
+        CountWords(normalized, work);
+        Harvest();
+        foreach (var block in charBlocks)
+        {
+            CountChars(block, normalized, work);
+            Harvest();
+        }
+        return counts;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void CountWords(ReadOnlySpan<char> text, Workspace work)
+    {
+        var ids = work.Tokens(text.Length / 2 + 1);
+        var count = 0;
+        var start = -1;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            if (i < text.Length && !separator[text[i]])
+            {
+                if (start < 0) start = i;
+                continue;
+            }
+            if (start < 0) continue;
+            ids[count++] = words.TryGetValue(text[start..i], out var id) ? id : 0;
+            start = -1;
+        }
+
+        var block = wordBlock;
+        var tokens = ids.AsSpan(0, count);
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            ulong key = 0;
+            for (var n = 1; n <= block.MaxLength && i + n <= tokens.Length; n++)
+            {
+                var id = tokens[i + n - 1];
+                // An unknown token ends every n-gram through it: none is in the dictionary.
+                if (id == 0) break;
+                key = (key << block.Bits) | (uint)id;
+                if (n >= block.MinLength && block.Slots.Find(key) is var slot and >= 0) work.Add(block.Offset + slot);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CountChars(NgramBlock block, ReadOnlySpan<char> text, Workspace work)
+    {
+        // The ML.NET character tokenizer frames non-empty text with start and end markers.
+        if (text.IsEmpty) return;
+        var length = text.Length + 2;
+        var n = block.MaxLength;
+        var mask = n * block.Bits >= 64 ? ulong.MaxValue : (1UL << (n * block.Bits)) - 1;
+        ulong key = 0;
+        var run = 0; // tokens since the last unknown one (char 0 is no key)
+        for (var i = 0; i < length; i++)
+        {
+            var c = i == 0 ? StartMarker : i == length - 1 ? EndMarker : text[i - 1];
+            if (c == '\0')
+            {
+                run = 0;
+                key = 0;
+                continue;
+            }
+            key = ((key << block.Bits) | c) & mask;
+            run++;
+            if (block.MinLength < n)
+            {
+                CountCharTails(block, key, Math.Min(run, n), work);
+                continue;
+            }
+            if (run >= n && block.Slots.Find(key) is var slot and >= 0) work.Add(block.Offset + slot);
+        }
+    }
+
+    /// <summary>All-lengths character blocks: every n-gram ending at this character.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CountCharTails(NgramBlock block, ulong key, int available, Workspace work)
+    {
+        for (var len = block.MinLength; len <= available; len++)
+        {
+            var sub = len * block.Bits >= 64 ? key : key & ((1UL << (len * block.Bits)) - 1);
+            if (block.Slots.Find(sub) is var slot and >= 0) work.Add(block.Offset + slot);
+        }
+    }
+
+    /// <summary>Adds one block's L2-normalized tf-idf values times the weights to the scores, and clears it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AddBlock(NgramBlock block, Workspace work, Span<double> scores)
+    {
+        var features = work.Features;
+        var touched = work.Touched;
+        var labelCount = scores.Length;
+        double squares = 0;
+        for (var t = 0; t < work.TouchedCount; t++)
+        {
+            var f = touched[t];
+            var value = features[f] * block.Weights[f - block.Offset];
+            features[f] = value;
+            squares += (double)value * value;
+        }
+        var scale = squares > 0 ? 1 / Math.Sqrt(squares) : 0;
+        for (var t = 0; t < work.TouchedCount; t++)
+        {
+            var f = touched[t];
+            var value = (float)(features[f] * scale);
+            var row = f * labelCount;
+            for (var k = 0; k < labelCount; k++) scores[k] += value * weights[row + k];
+            features[f] = 0;
+        }
+        work.TouchedCount = 0;
+    }
+
+    /// <summary>One thread's scratch: the lowercased text, token ids and the sparse feature counts.</summary>
+    public sealed class Workspace
+    {
+        private char[] chars = new char[1024];
+        private int[] tokens = new int[256];
+
+        internal Workspace(int features)
+        {
+            Features = new float[features];
+            Touched = new int[256];
+        }
+
+        internal float[] Features { get; }
+
+        internal int[] Touched { get; private set; }
+
+        internal int TouchedCount { get; set; }
+
+        /// <summary>Lowercases as ML.NET's NormalizeText does (invariant culture, char by char; punctuation, numbers and diacritics kept).</summary>
+        internal ReadOnlySpan<char> Normalize(ReadOnlySpan<char> text)
+        {
+            if (chars.Length < text.Length) chars = new char[Math.Max(text.Length, chars.Length * 2)];
+            for (var i = 0; i < text.Length; i++) chars[i] = char.ToLowerInvariant(text[i]);
+            return chars.AsSpan(0, text.Length);
+        }
+
+        internal int[] Tokens(int atLeast)
+        {
+            if (tokens.Length < atLeast) tokens = new int[Math.Max(atLeast, tokens.Length * 2)];
+            return tokens;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal void Add(int feature)
+        {
+            if (Features[feature] == 0)
+            {
+                if (TouchedCount == Touched.Length)
+                {
+                    var grown = Touched;
+                    Array.Resize(ref grown, grown.Length * 2);
+                    Touched = grown;
+                }
+                Touched[TouchedCount++] = feature;
+            }
+            Features[feature] += 1;
+        }
+    }
+}
