@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Classifier.Core.Compiled;
 using Classifier.Core.Contract;
 using Classifier.Core.Model;
 using Microsoft.ML;
@@ -25,20 +26,31 @@ public sealed class BatchPredictions(int count, int labelCount)
 }
 
 /// <summary>
-/// Scores batches of texts with <c>model.Transform</c>. Thread-safe: each concurrent caller takes its
-/// own lane (a source view and its transformed view, built once), so batches can be scored on
-/// every core while the transformer itself is shared.
+/// Scores batches of texts, with the model's <see cref="CompiledModel"/> when it has one (same
+/// probabilities, several times faster) or with <c>model.Transform</c>. Thread-safe: each concurrent
+/// caller takes its own lane (ML.NET: a source view and its transformed view, built once; compiled:
+/// a workspace), so batches can be scored on every core while the model itself is shared.
 /// </summary>
 public sealed class BatchScorer
 {
     private readonly ITransformer transformer;
+    private readonly CompiledModel? compiled;
     private readonly ConcurrentBag<Lane> lanes = [];
+    private readonly ConcurrentBag<CompiledModel.Workspace> workspaces = [];
 
-    public BatchScorer(LoadedModel model)
+    public BatchScorer(LoadedModel model, ScoringEngine engine = ScoringEngine.Auto)
     {
         transformer = model.Transformer;
         Labels = model.Labels;
         ModelPath = model.Path;
+        if (engine != ScoringEngine.MlNet)
+        {
+            var result = ModelCompiler.TryCompile(model);
+            compiled = result.Model;
+            EngineNote = result.Reason;
+            if (compiled is null && engine == ScoringEngine.Compiled)
+                throw ClassifierException.Model($"{model.Path}: the model cannot be compiled: {result.Reason}; score it with --engine mlnet.");
+        }
         // Fails here, naming the model, if it needs more than the Text column.
         try
         {
@@ -54,9 +66,16 @@ public sealed class BatchScorer
 
     public string ModelPath { get; }
 
+    /// <summary>"compiled" or "ml.net": what scores the batches.</summary>
+    public string Engine => compiled is null ? "ml.net" : "compiled";
+
+    /// <summary>Why the model was not compiled (null when it was, or when ML.NET was asked for).</summary>
+    public string? EngineNote { get; }
+
     /// <summary>Scores the first <paramref name="count"/> texts of <paramref name="texts"/>; none may be null.</summary>
     public BatchPredictions Score(string[] texts, int count)
     {
+        if (compiled is not null) return ScoreCompiled(compiled, texts, count);
         if (!lanes.TryTake(out var lane)) lane = new Lane(transformer, Labels);
         try
         {
@@ -65,6 +84,22 @@ public sealed class BatchScorer
         finally
         {
             lanes.Add(lane);
+        }
+    }
+
+    private BatchPredictions ScoreCompiled(CompiledModel model, string[] texts, int count)
+    {
+        if (!workspaces.TryTake(out var work)) work = model.CreateWorkspace();
+        try
+        {
+            var result = new BatchPredictions(count, Labels.Count);
+            for (var i = 0; i < count; i++)
+                result.Predicted[i] = model.Score(texts[i], result.Probabilities.AsSpan(i * Labels.Count, Labels.Count), work);
+            return result;
+        }
+        finally
+        {
+            workspaces.Add(work);
         }
     }
 

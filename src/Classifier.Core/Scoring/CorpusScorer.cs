@@ -72,7 +72,11 @@ public sealed class CorpusScorer(BatchScorer scorer, ScoringOptions options)
             progress?.Finish();
         }
 
-        return new ScoringSummary(run.RowsRead, run.Scored, run.Empty, problems.Count, labels, run.LabelCounts, run.Uncertain, clock.Elapsed);
+        return new ScoringSummary(run.RowsRead, run.Scored, run.Empty, problems.Count, labels, run.LabelCounts, run.Uncertain, clock.Elapsed)
+        {
+            Engine = scorer.Engine,
+            EngineNote = scorer.EngineNote,
+        };
     }
 
     private void AddUnits(Batch batch, SourceRow row, int textIndex)

@@ -35,7 +35,7 @@ public static class ScoringJob
     public static ScoringSummary Run(ScoringJobOptions job, Func<Stream> standardOutput, Func<TextReader> standardInput, ProgressLine? progress, CancellationToken cancel)
     {
         CheckPaths(job);
-        var scorer = new BatchScorer(ModelStore.Load(job.ModelPath));
+        var scorer = new BatchScorer(ModelStore.Load(job.ModelPath), job.Scoring.Engine);
         var engine = new CorpusScorer(scorer, job.Scoring);
 
         ScoringSummary? summary = null;

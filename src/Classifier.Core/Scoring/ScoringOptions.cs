@@ -7,6 +7,19 @@ public enum OutputFormat
     Jsonl,
 }
 
+/// <summary>What runs the model on each batch.</summary>
+public enum ScoringEngine
+{
+    /// <summary>The compiled form when the model has one (n-gram logistic regression), else ML.NET.</summary>
+    Auto,
+
+    /// <summary>The compiled form, or fail if the model cannot be compiled.</summary>
+    Compiled,
+
+    /// <summary>ML.NET's model.Transform over each batch.</summary>
+    MlNet,
+}
+
 /// <summary>How a corpus is scored. Immutable: derive variants with <c>with</c>.</summary>
 public sealed record ScoringOptions
 {
@@ -37,6 +50,9 @@ public sealed record ScoringOptions
 
     /// <summary>Characters per batch at most, so a few huge cells do not make one huge batch.</summary>
     public int BatchChars { get; init; } = 4 << 20;
+
+    /// <summary>What runs the model: see <see cref="ScoringEngine"/>.</summary>
+    public ScoringEngine Engine { get; init; } = ScoringEngine.Auto;
 
     public const string UncertainLabel = "uncertain";
 }

@@ -13,6 +13,11 @@ public sealed record ScoringSummary(
     long Uncertain,
     TimeSpan Elapsed)
 {
+    /// <summary>What scored the texts ("compiled" or "ml.net"), and why not compiled when it could have been.</summary>
+    public string Engine { get; init; } = "";
+
+    public string? EngineNote { get; init; }
+
     public double RowsPerSecond => Elapsed.TotalSeconds > 0 ? RowsRead / Elapsed.TotalSeconds : 0;
 
     /// <summary>The end-of-run table (ConsoleTables).</summary>
@@ -28,7 +33,9 @@ public sealed record ScoringSummary(
         if (Uncertain > 0) table.AddRow($"label {ScoringOptions.UncertainLabel}", Uncertain.ToString("N0"), Share(Uncertain));
         table.AddRow("seconds", Elapsed.TotalSeconds.ToString("0.00"), "");
         table.AddRow("rows/s", RowsPerSecond.ToString("N0"), "");
-        return table.ToMinimalString();
+        if (Engine.Length > 0) table.AddRow("engine", Engine, "");
+        var text = table.ToMinimalString();
+        return EngineNote is null ? text : $"{text}\nScored with ML.NET: the model has no compiled form ({EngineNote}).";
     }
 
     private string Share(long count) => Scored > 0 ? (count / (double)Scored).ToString("P1") : "";
