@@ -27,6 +27,24 @@ internal sealed class NgramBlock(int offset, int length, IReadOnlyDictionary<ulo
     public int Bits { get; } = bits;
 
     /// <summary>
+    /// Block-local slot of each single token by id (-1: none), when the block counts single tokens and
+    /// ids are small (words): an array read instead of a table lookup for the commonest n-grams.
+    /// </summary>
+    public int[]? Unigrams { get; } = BuildUnigrams(slots, minLength, bits);
+
+    private static int[]? BuildUnigrams(IReadOnlyDictionary<ulong, int> slots, int minLength, int bits)
+    {
+        if (minLength != 1 || bits > 24) return null;
+        var unigrams = new int[1 << bits];
+        Array.Fill(unigrams, -1);
+        foreach (var (key, slot) in slots)
+        {
+            if (key < (ulong)unigrams.Length) unigrams[key] = slot;
+        }
+        return unigrams;
+    }
+
+    /// <summary>
     /// Packs tokens into one key. Ids are never 0 (0 is an unknown token), so n-grams of different
     /// lengths never share a key.
     /// </summary>
@@ -166,6 +184,10 @@ public sealed class CompiledModel
 
         var block = wordBlock;
         var tokens = ids.AsSpan(0, count);
+        var unigrams = block.Unigrams;
+        // Longer n-grams: keys first (prefetching their table entries), lookups after.
+        var keys = work.Keys(count * block.MaxLength);
+        var keyCount = 0;
         for (var i = 0; i < tokens.Length; i++)
         {
             ulong key = 0;
@@ -175,8 +197,19 @@ public sealed class CompiledModel
                 // An unknown token ends every n-gram through it: none is in the dictionary.
                 if (id == 0) break;
                 key = (key << block.Bits) | (uint)id;
-                if (n >= block.MinLength && block.Slots.Find(key) is var slot and >= 0) work.Add(block.Offset + slot);
+                if (n < block.MinLength) continue;
+                if (n == 1 && unigrams is not null)
+                {
+                    if (unigrams[id] is var single and >= 0) work.Add(block.Offset + single);
+                    continue;
+                }
+                keys[keyCount++] = key;
+                block.Slots.Prefetch(key);
             }
+        }
+        for (var i = 0; i < keyCount; i++)
+        {
+            if (block.Slots.Find(keys[i]) is var slot and >= 0) work.Add(block.Offset + slot);
         }
     }
 
@@ -188,6 +221,15 @@ public sealed class CompiledModel
         var length = text.Length + 2;
         var n = block.MaxLength;
         var mask = n * block.Bits >= 64 ? ulong.MaxValue : (1UL << (n * block.Bits)) - 1;
+        if (block.MinLength < n)
+        {
+            CountAllLengths(block, text, work, mask);
+            return;
+        }
+
+        // First every n-gram's key (and a prefetch of its table entry), then the lookups.
+        var keys = work.Keys(length);
+        var count = 0;
         ulong key = 0;
         var run = 0; // tokens since the last unknown one (char 0 is no key)
         for (var i = 0; i < length; i++)
@@ -200,13 +242,35 @@ public sealed class CompiledModel
                 continue;
             }
             key = ((key << block.Bits) | c) & mask;
-            run++;
-            if (block.MinLength < n)
+            if (++run >= n)
             {
-                CountCharTails(block, key, Math.Min(run, n), work);
+                keys[count++] = key;
+                block.Slots.Prefetch(key);
+            }
+        }
+        for (var i = 0; i < count; i++)
+        {
+            if (block.Slots.Find(keys[i]) is var slot and >= 0) work.Add(block.Offset + slot);
+        }
+    }
+
+    private static void CountAllLengths(NgramBlock block, ReadOnlySpan<char> text, Workspace work, ulong mask)
+    {
+        var length = text.Length + 2;
+        ulong key = 0;
+        var run = 0;
+        for (var i = 0; i < length; i++)
+        {
+            var c = i == 0 ? StartMarker : i == length - 1 ? EndMarker : text[i - 1];
+            if (c == '\0')
+            {
+                run = 0;
+                key = 0;
                 continue;
             }
-            if (run >= n && block.Slots.Find(key) is var slot and >= 0) work.Add(block.Offset + slot);
+            key = ((key << block.Bits) | c) & mask;
+            run++;
+            CountCharTails(block, key, Math.Min(run, block.MaxLength), work);
         }
     }
 
@@ -234,6 +298,7 @@ public sealed class CompiledModel
             var f = touched[t];
             var value = features[f] * block.Weights[f - block.Offset];
             features[f] = value;
+            Prefetch(ref weights[f * labelCount]);
             squares += (double)value * value;
         }
         var scale = squares > 0 ? 1 / Math.Sqrt(squares) : 0;
@@ -246,6 +311,12 @@ public sealed class CompiledModel
             features[f] = 0;
         }
         work.TouchedCount = 0;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch(ref float value)
+    {
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported) System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref value));
     }
 
     /// <summary>One thread's scratch: the lowercased text, token ids and the sparse feature counts.</summary>
@@ -270,8 +341,21 @@ public sealed class CompiledModel
         internal ReadOnlySpan<char> Normalize(ReadOnlySpan<char> text)
         {
             if (chars.Length < text.Length) chars = new char[Math.Max(text.Length, chars.Length * 2)];
-            for (var i = 0; i < text.Length; i++) chars[i] = char.ToLowerInvariant(text[i]);
+            for (var i = 0; i < text.Length; i++)
+            {
+                var c = text[i];
+                // ASCII without the culture tables; the same answer as ToLowerInvariant.
+                chars[i] = c < 128 ? (uint)(c - 'A') <= 'Z' - 'A' ? (char)(c | 0x20) : c : char.ToLowerInvariant(c);
+            }
             return chars.AsSpan(0, text.Length);
+        }
+
+        private ulong[] keys = new ulong[1024];
+
+        internal ulong[] Keys(int atLeast)
+        {
+            if (keys.Length < atLeast) keys = new ulong[Math.Max(atLeast, keys.Length * 2)];
+            return keys;
         }
 
         internal int[] Tokens(int atLeast)
