@@ -70,11 +70,15 @@ public sealed class CompiledModel
     private const char EndMarker = '\u0003';
 
     private readonly bool[] separator = new bool[char.MaxValue + 1];
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> words;
+    private readonly WordTable words;
     private readonly NgramBlock wordBlock;
     private readonly NgramBlock[] charBlocks;
     // Feature-major: the weights of feature f for the labels are at f * LabelCount ..
     private readonly float[] weights;
+    // Built by Freeze once the n-gram weights are known: per feature its tf-idf weight then its
+    // label weights, side by side so that one cache line serves both.
+    private float[] packed = [];
+    private int stride;
     private readonly float[] biases;
 
     internal CompiledModel(IReadOnlyList<string> labels, IEnumerable<char> separators, Dictionary<string, int> vocabulary,
@@ -82,7 +86,7 @@ public sealed class CompiledModel
     {
         Labels = labels;
         foreach (var c in separators) separator[c] = true;
-        words = vocabulary.GetAlternateLookup<ReadOnlySpan<char>>();
+        words = new WordTable(vocabulary);
         this.wordBlock = wordBlock;
         this.charBlocks = charBlocks;
         this.weights = weights;
@@ -170,15 +174,21 @@ public sealed class CompiledModel
         var ids = work.Tokens(text.Length / 2 + 1);
         var count = 0;
         var start = -1;
+        var hash = WordTable.Start;
         for (var i = 0; i <= text.Length; i++)
         {
             if (i < text.Length && !separator[text[i]])
             {
-                if (start < 0) start = i;
+                if (start < 0)
+                {
+                    start = i;
+                    hash = WordTable.Start;
+                }
+                hash = WordTable.Step(hash, text[i]);
                 continue;
             }
             if (start < 0) continue;
-            ids[count++] = words.TryGetValue(text[start..i], out var id) ? id : 0;
+            ids[count++] = words.Find(text[start..i], hash);
             start = -1;
         }
 
@@ -200,7 +210,7 @@ public sealed class CompiledModel
                 if (n < block.MinLength) continue;
                 if (n == 1 && unigrams is not null)
                 {
-                    if (unigrams[id] is var single and >= 0) work.Add(block.Offset + single);
+                    if (unigrams[id] is var single and >= 0) Touch(work, block.Offset + single);
                     continue;
                 }
                 keys[keyCount++] = key;
@@ -209,12 +219,12 @@ public sealed class CompiledModel
         }
         for (var i = 0; i < keyCount; i++)
         {
-            if (block.Slots.Find(keys[i]) is var slot and >= 0) work.Add(block.Offset + slot);
+            if (block.Slots.Find(keys[i]) is var slot and >= 0) Touch(work, block.Offset + slot);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CountChars(NgramBlock block, ReadOnlySpan<char> text, Workspace work)
+    private void CountChars(NgramBlock block, ReadOnlySpan<char> text, Workspace work)
     {
         // The ML.NET character tokenizer frames non-empty text with start and end markers.
         if (text.IsEmpty) return;
@@ -250,11 +260,11 @@ public sealed class CompiledModel
         }
         for (var i = 0; i < count; i++)
         {
-            if (block.Slots.Find(keys[i]) is var slot and >= 0) work.Add(block.Offset + slot);
+            if (block.Slots.Find(keys[i]) is var slot and >= 0) Touch(work, block.Offset + slot);
         }
     }
 
-    private static void CountAllLengths(NgramBlock block, ReadOnlySpan<char> text, Workspace work, ulong mask)
+    private void CountAllLengths(NgramBlock block, ReadOnlySpan<char> text, Workspace work, ulong mask)
     {
         var length = text.Length + 2;
         ulong key = 0;
@@ -276,12 +286,12 @@ public sealed class CompiledModel
 
     /// <summary>All-lengths character blocks: every n-gram ending at this character.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CountCharTails(NgramBlock block, ulong key, int available, Workspace work)
+    private void CountCharTails(NgramBlock block, ulong key, int available, Workspace work)
     {
         for (var len = block.MinLength; len <= available; len++)
         {
             var sub = len * block.Bits >= 64 ? key : key & ((1UL << (len * block.Bits)) - 1);
-            if (block.Slots.Find(sub) is var slot and >= 0) work.Add(block.Offset + slot);
+            if (block.Slots.Find(sub) is var slot and >= 0) Touch(work, block.Offset + slot);
         }
     }
 
@@ -292,13 +302,14 @@ public sealed class CompiledModel
         var features = work.Features;
         var touched = work.Touched;
         var labelCount = scores.Length;
+        var parameters = packed;
+        var step = stride;
         double squares = 0;
         for (var t = 0; t < work.TouchedCount; t++)
         {
             var f = touched[t];
-            var value = features[f] * block.Weights[f - block.Offset];
+            var value = features[f] * parameters[f * step];
             features[f] = value;
-            Prefetch(ref weights[f * labelCount]);
             squares += (double)value * value;
         }
         var scale = squares > 0 ? 1 / Math.Sqrt(squares) : 0;
@@ -306,11 +317,35 @@ public sealed class CompiledModel
         {
             var f = touched[t];
             var value = (float)(features[f] * scale);
-            var row = f * labelCount;
-            for (var k = 0; k < labelCount; k++) scores[k] += value * weights[row + k];
+            var row = f * step + 1;
+            for (var k = 0; k < labelCount; k++) scores[k] += value * parameters[row + k];
             features[f] = 0;
         }
         work.TouchedCount = 0;
+    }
+
+    /// <summary>Lays out the parameters for scoring, once every block's n-gram weights are set.</summary>
+    internal void Freeze()
+    {
+        stride = LabelCount + 1;
+        var all = new float[FeatureCount * stride];
+        foreach (var block in Blocks())
+        {
+            for (var slot = 0; slot < block.Length; slot++)
+            {
+                var f = block.Offset + slot;
+                all[f * stride] = block.Weights[slot];
+                for (var k = 0; k < LabelCount; k++) all[f * stride + 1 + k] = weights[f * LabelCount + k];
+            }
+        }
+        packed = all;
+    }
+
+    /// <summary>Starts loading a feature's parameters when the feature is first counted in a row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Touch(Workspace work, int feature)
+    {
+        if (work.Add(feature) && packed.Length > 0) Prefetch(ref packed[feature * stride]);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -364,20 +399,24 @@ public sealed class CompiledModel
             return tokens;
         }
 
+        /// <summary>Counts one occurrence; true when it is the feature's first in this block.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal void Add(int feature)
+        internal bool Add(int feature)
         {
-            if (Features[feature] == 0)
+            if (Features[feature] != 0)
             {
-                if (TouchedCount == Touched.Length)
-                {
-                    var grown = Touched;
-                    Array.Resize(ref grown, grown.Length * 2);
-                    Touched = grown;
-                }
-                Touched[TouchedCount++] = feature;
+                Features[feature] += 1;
+                return false;
             }
-            Features[feature] += 1;
+            if (TouchedCount == Touched.Length)
+            {
+                var grown = Touched;
+                Array.Resize(ref grown, grown.Length * 2);
+                Touched = grown;
+            }
+            Touched[TouchedCount++] = feature;
+            Features[feature] = 1;
+            return true;
         }
     }
 }

@@ -85,6 +85,7 @@ public static class ModelCompiler
         MeasureWeights(model, compiled, blocks, probes);
         var missing = compiled.Blocks().Sum(b => b.Weights.Count(float.IsNaN));
         if (missing > 0) throw new NotCompilableException($"{missing} n-gram weights could not be measured");
+        compiled.Freeze();
 
         Verify(model, compiled, vocabulary);
 

@@ -39,6 +39,7 @@ public sealed class CorpusScorer(BatchScorer scorer, ScoringOptions options)
         var inFlight = new Queue<Batch>();
         var limit = Math.Max(1, options.Threads) + 1;
         var batch = new Batch(options.BatchSize);
+        var pacer = new HeapPacer();
         try
         {
             while (source.Next() is { } row)
@@ -51,6 +52,7 @@ public sealed class CorpusScorer(BatchScorer scorer, ScoringOptions options)
                     Submit(batch, inFlight);
                     batch = new Batch(options.BatchSize);
                     while (inFlight.Count >= limit) run.Write(inFlight.Dequeue());
+                    pacer.Tick();
                 }
                 progress?.Report(run.RowsRead, source.Position, source.Length);
             }
