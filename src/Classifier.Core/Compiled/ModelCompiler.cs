@@ -54,43 +54,52 @@ public static class ModelCompiler
             throw new NotCompilableException($"its features are not word n-grams followed by character n-grams ({string.Join(", ", blocks.Select(b => b.Name))})");
 
         var vocabulary = KeyNames(schema, "WordKeys");
+        // ML.NET's answers for the check texts, and the character dictionaries (65,535 key names),
+        // are worked out beside the word dictionaries.
+        var checkTexts = CheckTexts(vocabulary);
+        var expected = Task.Run(() => ExpectedScores(model, checkTexts));
+        var charWork = Task.Run(() => CharGrams(schema, blocks));
         var words = new TokenNames(vocabulary, "word n-gram");
-        var wordIds = words.Ids;
-        var wordBits = BitsFor(vocabulary.Length);
-
         var wordGrams = Grams(schema, NgramColumn(blocks[0].Name), blocks[0].Length, words.Parse);
-        var wordBlock = Block(0, wordGrams, wordBits, "word");
-
+        var wordBlock = Block(0, wordGrams, BitsFor(vocabulary.Length), "word");
+        var charGrams = Await(charWork);
         var charBlocks = new List<NgramBlock>();
-        var charGrams = new List<int[][]>();
-        if (blocks.Count > 1)
+        var offset = blocks[0].Length;
+        for (var b = 0; b < charGrams.Count; b++)
         {
-            // Key k of the character tokenizer is the character with code k (0 is no key).
-            var chars = new TokenNames(KeyNames(schema, "Chars"), "character n-gram");
-            var offset = blocks[0].Length;
-            foreach (var block in blocks.Skip(1))
-            {
-                var grams = Grams(schema, NgramColumn(block.Name), block.Length, chars.Parse);
-                charGrams.Add(grams);
-                charBlocks.Add(Block(offset, grams, 16, "character"));
-                offset += block.Length;
-            }
+            charBlocks.Add(Block(offset, charGrams[b], 16, "character"));
+            offset += blocks[b + 1].Length;
         }
 
         var (weights, biases) = LinearParameters(predictor, ((VectorDataViewType)features.Type).Size, model.Labels.Count);
-        var compiled = new CompiledModel(model.Labels, TextFeaturizer.WordSeparators, wordIds, wordBlock, [.. charBlocks], weights, biases);
+        var compiled = new CompiledModel(model.Labels, TextFeaturizer.WordSeparators, words.Ids, wordBlock, [.. charBlocks], weights, biases);
 
-        var probes = Probes(wordGrams, ids => string.Join(' ', ids.Select(id => vocabulary[id - 1])));
-        foreach (var grams in charGrams) probes.AddRange(Probes(grams, ids => new string([.. ids.Select(id => (char)id)])));
-        MeasureWeights(model, compiled, blocks, probes);
+        // One probe set per block, measured on its own thread: each asks ML.NET for its block's column only.
+        var probeSets = new List<List<string>> { Probes(wordGrams, ids => string.Join(' ', ids.Select(id => vocabulary[id - 1]))) };
+        probeSets.AddRange(charGrams.Select(grams => Probes(grams, ids => new string([.. ids.Select(id => (char)id)]))));
+        var all = compiled.Blocks().ToArray();
+        Await(Task.WhenAll(probeSets.Select((probes, b) => Task.Run(() => MeasureWeights(model, compiled, all[b], NgramColumn(blocks[b].Name), probes)))));
         var missing = compiled.Blocks().Sum(b => b.Weights.Count(float.IsNaN));
         if (missing > 0) throw new NotCompilableException($"{missing} n-gram weights could not be measured");
         compiled.Freeze();
 
-        Verify(model, compiled, vocabulary);
+        Verify(compiled, checkTexts, Await(expected));
 
         return new CompileResult(compiled, null);
     }
+
+    private static List<int[][]> CharGrams(DataViewSchema schema, List<(string Name, int Length)> blocks)
+    {
+        if (blocks.Count == 1) return [];
+        // Key k of the character tokenizer is the character with code k (0 is no key).
+        var chars = new TokenNames(KeyNames(schema, "Chars"), "character n-gram");
+        return [.. blocks.Skip(1).Select(block => Grams(schema, NgramColumn(block.Name), block.Length, chars.Parse))];
+    }
+
+    /// <summary>Waits for a task, passing on its own exception rather than an AggregateException.</summary>
+    private static T Await<T>(Task<T> task) => task.GetAwaiter().GetResult();
+
+    private static void Await(Task task) => task.GetAwaiter().GetResult();
 
     /// <summary>The pre-normalization column of a block: "Char4Features" comes from "Char4Ngrams".</summary>
     private static string NgramColumn(string block) => block.Replace("Features", "Ngrams", StringComparison.Ordinal);
@@ -274,77 +283,72 @@ public static class ModelCompiler
     /// The tf-idf weight of a slot is ML.NET's pre-normalization value divided by the count the
     /// compiled counter finds for the same text. Every probe must agree on every weight it measures.
     /// </summary>
-    private static void MeasureWeights(LoadedModel model, CompiledModel compiled, List<(string Name, int Length)> blocks, List<string> probes)
+    private static void MeasureWeights(LoadedModel model, CompiledModel compiled, NgramBlock block, string column, List<string> probes)
     {
         if (probes.Count == 0) return;
         var ml = new MLContext();
-        var view = ml.Data.LoadFromEnumerable(probes.Select(p => new TextInput { Text = p }));
-        var scored = model.Transformer.Transform(view);
-        var columns = blocks.Select(b => scored.Schema[NgramColumn(b.Name)]).ToArray();
-        using var cursor = OneCursor(scored, columns);
-        var getters = columns.Select(c => cursor.GetGetter<VBuffer<float>>(c)).ToArray();
-        var all = compiled.Blocks().ToArray();
-        var counts = new Dictionary<int, float>();
+        var scored = model.Transformer.Transform(ml.Data.LoadFromEnumerable(probes.Select(p => new TextInput { Text = p })));
+        using var cursor = OneCursor(scored, [scored.Schema[column]]);
+        var getter = cursor.GetGetter<VBuffer<float>>(scored.Schema[column]);
         var work = compiled.CreateWorkspace();
         VBuffer<float> values = default;
         var row = 0;
         while (cursor.MoveNext())
         {
-            counts.Clear();
-            foreach (var (feature, count) in compiled.Counts(probes[row++], work)) counts[feature] = count;
-            for (var b = 0; b < all.Length; b++)
+            getter(ref values);
+            var counted = 0;
+            foreach (var (feature, count) in compiled.Counts(probes[row++], work))
             {
-                var block = all[b];
-                getters[b](ref values);
-                var counted = 0;
-                foreach (var (feature, count) in counts)
-                {
-                    if (feature < block.Offset || feature >= block.Offset + block.Length) continue;
-                    var slot = feature - block.Offset;
-                    var value = values.GetItemOrDefault(slot);
-                    if (value != 0) counted++;
-                    var weight = value / count;
-                    ref var known = ref block.Weights[slot];
-                    if (float.IsNaN(known)) known = weight;
-                    else if (Math.Abs(known - weight) > 1e-5f * Math.Max(1, Math.Abs(known)))
-                        throw new NotCompilableException("the n-gram weights are not one weight per slot");
-                }
-                // An n-gram ML.NET found that the compiled counter did not: the two tokenize differently.
-                var found = 0;
-                foreach (var v in values.GetValues()) found += v != 0 ? 1 : 0;
-                if (found != counted)
-                    throw new NotCompilableException("the compiled n-gram counts differ from ML.NET's");
+                if (feature < block.Offset || feature >= block.Offset + block.Length) continue;
+                var slot = feature - block.Offset;
+                var value = values.GetItemOrDefault(slot);
+                if (value != 0) counted++;
+                var weight = value / count;
+                ref var known = ref block.Weights[slot];
+                if (float.IsNaN(known)) known = weight;
+                else if (Math.Abs(known - weight) > 1e-5f * Math.Max(1, Math.Abs(known)))
+                    throw new NotCompilableException("the n-gram weights are not one weight per slot");
             }
+            // An n-gram ML.NET found that the compiled counter did not: the two tokenize differently.
+            var found = 0;
+            foreach (var v in values.GetValues()) found += v != 0 ? 1 : 0;
+            if (found != counted) throw new NotCompilableException("the compiled n-gram counts differ from ML.NET's");
         }
     }
 
     /// <summary>Scores check texts with the chain and the compiled model; any probability apart by more than <see cref="Tolerance"/> refuses the compiled form.</summary>
-    private static void Verify(LoadedModel model, CompiledModel compiled, string[] vocabulary)
+    private static void Verify(CompiledModel compiled, List<string> texts, float[][] expected)
     {
-        var texts = CheckTexts(vocabulary);
+        var actual = new float[compiled.LabelCount];
+        var work = compiled.CreateWorkspace();
+        for (var i = 0; i < texts.Count; i++)
+        {
+            compiled.Score(texts[i], actual, work);
+            for (var k = 0; k < actual.Length; k++)
+            {
+                if (Math.Abs(expected[i][k] - actual[k]) > Tolerance)
+                {
+                    var shown = texts[i].Length > 60 ? texts[i][..60] + "…" : texts[i];
+                    throw new NotCompilableException($"it scores \"{shown}\" {actual[k]:0.######} for {compiled.Labels[k]} where ML.NET gives {expected[i][k]:0.######}");
+                }
+            }
+        }
+    }
+
+    private static float[][] ExpectedScores(LoadedModel model, List<string> texts)
+    {
         var ml = new MLContext();
         var scored = model.Transformer.Transform(ml.Data.LoadFromEnumerable(texts.Select(t => new TextInput { Text = t })));
         using var cursor = OneCursor(scored, [scored.Schema[ModelSchema.Score]]);
         var getScore = cursor.GetGetter<VBuffer<float>>(scored.Schema[ModelSchema.Score]);
-        VBuffer<float> expected = default;
-        var actual = new float[compiled.LabelCount];
-        var work = compiled.CreateWorkspace();
-        var i = 0;
+        VBuffer<float> values = default;
+        var result = new List<float[]>(texts.Count);
         while (cursor.MoveNext())
         {
-            getScore(ref expected);
-            compiled.Score(texts[i], actual, work);
-            var values = expected.DenseValues().ToArray();
-            for (var k = 0; k < values.Length; k++)
-            {
-                if (Math.Abs(values[k] - actual[k]) > Tolerance)
-                {
-                    var shown = texts[i].Length > 60 ? texts[i][..60] + "…" : texts[i];
-                    throw new NotCompilableException($"it scores \"{shown}\" {actual[k]:0.######} for {compiled.Labels[k]} where ML.NET gives {values[k]:0.######}");
-                }
-            }
-            i++;
+            getScore(ref values);
+            result.Add(values.DenseValues().ToArray());
         }
+        return [.. result];
     }
 
     /// <summary>

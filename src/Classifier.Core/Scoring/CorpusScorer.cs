@@ -37,7 +37,8 @@ public sealed class CorpusScorer(BatchScorer scorer, ScoringOptions options)
         writer.Header(OutputColumns(source.Columns));
 
         var inFlight = new Queue<Batch>();
-        var limit = Math.Max(1, options.Threads) + 1;
+        // Two batches per lane in flight, so a lane never waits for the reader or the writer.
+        var limit = 2 * Math.Max(1, options.Threads) + 1;
         var batch = new Batch(options.BatchSize);
         var pacer = new HeapPacer();
         try

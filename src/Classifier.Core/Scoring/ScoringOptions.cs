@@ -46,7 +46,7 @@ public sealed record ScoringOptions
     public int Threads { get; init; } = Environment.ProcessorCount;
 
     /// <summary>Texts per model.Transform batch.</summary>
-    public int BatchSize { get; init; } = 4096;
+    public int BatchSize { get; init; } = 1024;
 
     /// <summary>Characters per batch at most, so a few huge cells do not make one huge batch.</summary>
     public int BatchChars { get; init; } = 4 << 20;
