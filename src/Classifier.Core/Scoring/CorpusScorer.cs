@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Classifier.Core.Scoring;
@@ -30,52 +31,70 @@ public sealed class CorpusScorer(BatchScorer scorer, ScoringOptions options)
         return names;
     }
 
-    public ScoringSummary Score(IRowSource source, IRecordWriter writer, RowProblemLog problems, ProgressLine? progress, CancellationToken cancel)
+    /// <summary>Scores <paramref name="source"/> and writes the header and every row to <paramref name="output"/>, in input order.</summary>
+    public ScoringSummary Score(IRowSource source, Stream output, RowProblemLog problems, ProgressLine? progress, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
-        var run = new Run(options, labels, source, writer);
-        writer.Header(OutputColumns(source.Columns));
+        var columns = OutputColumns(source.Columns);
+        using (var header = RecordWriters.Create(options.Format, output, options.ExcelSafe))
+        {
+            header.Header(columns);
+            header.Flush();
+        }
 
+        var totals = new Counts(labels.Count);
+        var renderers = new ConcurrentBag<Renderer>();
         var inFlight = new Queue<Batch>();
         // Two batches per lane in flight, so a lane never waits for the reader or the writer.
         var limit = 2 * Math.Max(1, options.Threads) + 1;
         var batch = new Batch(options.BatchSize);
         var pacer = new HeapPacer();
+        long rowsRead = 0;
+
+        // The lanes score and also format their batch; this thread only reads and copies bytes out.
+        void Drain(Batch done)
+        {
+            var renderer = done.Work!.GetAwaiter().GetResult();
+            renderer.CopyTo(output, totals);
+            renderers.Add(renderer);
+        }
+
         try
         {
             while (source.Next() is { } row)
             {
                 cancel.ThrowIfCancellationRequested();
-                run.RowsRead++;
+                rowsRead++;
                 AddUnits(batch, row, source.TextIndex);
                 if (batch.IsFull(options))
                 {
-                    Submit(batch, inFlight);
+                    Submit(batch, inFlight, renderers, source.TextIndex, columns);
                     batch = new Batch(options.BatchSize);
-                    while (inFlight.Count >= limit) run.Write(inFlight.Dequeue());
+                    while (inFlight.Count >= limit) Drain(inFlight.Dequeue());
                     pacer.Tick();
                 }
-                progress?.Report(run.RowsRead, source.Position, source.Length);
+                progress?.Report(rowsRead, source.Position, source.Length);
             }
-            if (batch.Units.Count > 0) Submit(batch, inFlight);
+            if (batch.Units.Count > 0) Submit(batch, inFlight, renderers, source.TextIndex, columns);
             while (inFlight.Count > 0)
             {
                 cancel.ThrowIfCancellationRequested();
-                run.Write(inFlight.Dequeue());
+                Drain(inFlight.Dequeue());
             }
-            writer.Flush();
+            output.Flush();
         }
         finally
         {
             // On failure, let running batches finish before the caller deletes the output.
             foreach (var pending in inFlight)
             {
-                try { pending.Scoring?.Wait(); } catch (AggregateException) { }
+                try { pending.Work?.Wait(); } catch (AggregateException) { }
             }
+            foreach (var renderer in renderers) renderer.Dispose();
             progress?.Finish();
         }
 
-        return new ScoringSummary(run.RowsRead, run.Scored, run.Empty, problems.Count, labels, run.LabelCounts, run.Uncertain, clock.Elapsed)
+        return new ScoringSummary(rowsRead, totals.Scored, totals.Empty, problems.Count, labels, totals.LabelCounts, totals.Uncertain, clock.Elapsed)
         {
             Engine = scorer.Engine,
             EngineNote = scorer.EngineNote,
@@ -99,16 +118,16 @@ public sealed class CorpusScorer(BatchScorer scorer, ScoringOptions options)
         for (var i = 0; i < sentences.Count; i++) batch.Add(row, i + 1, sentences[i], lastOfRow: i == sentences.Count - 1);
     }
 
-    private void Submit(Batch batch, Queue<Batch> inFlight)
+    private void Submit(Batch batch, Queue<Batch> inFlight, ConcurrentBag<Renderer> renderers, int textIndex, IReadOnlyList<string> columns)
     {
-        if (batch.TextCount > 0)
+        Renderer Work()
         {
-            var texts = batch.Texts;
-            var count = batch.TextCount;
-            batch.Scoring = options.Threads <= 1
-                ? Task.FromResult(scorer.Score(texts, count))
-                : Task.Run(() => scorer.Score(texts, count));
+            var predictions = batch.TextCount > 0 ? scorer.Score(batch.Texts, batch.TextCount) : null;
+            if (!renderers.TryTake(out var renderer)) renderer = new Renderer(options, labels, textIndex, columns);
+            renderer.Render(batch, predictions);
+            return renderer;
         }
+        batch.Work = options.Threads <= 1 ? Task.FromResult(Work()) : Task.Run(Work);
         inFlight.Enqueue(batch);
     }
 
@@ -128,7 +147,8 @@ public sealed class CorpusScorer(BatchScorer scorer, ScoringOptions options)
 
         public long Chars { get; private set; }
 
-        public Task<BatchPredictions>? Scoring { get; set; }
+        /// <summary>Scoring and formatting the batch; done, it holds the batch's output.</summary>
+        public Task<Renderer>? Work { get; set; }
 
         public void Add(SourceRow row, int sentence, string? text, bool lastOfRow)
         {
@@ -153,35 +173,72 @@ public sealed class CorpusScorer(BatchScorer scorer, ScoringOptions options)
         public bool IsFull(ScoringOptions options) => Units.Count >= capacity || Chars >= options.BatchChars;
     }
 
-    /// <summary>The writing side of one run: counts, aggregation state and the output.</summary>
-    private sealed class Run(ScoringOptions options, IReadOnlyList<string> labels, IRowSource source, IRecordWriter writer)
+    /// <summary>What a run counted: rows scored, empty and uncertain, and each label.</summary>
+    private sealed class Counts(int labelCount)
     {
-        private readonly long[] rowCounts = new long[labels.Count + 1];
+        public long Scored { get; set; }
+
+        public long Empty { get; set; }
+
+        public long Uncertain { get; set; }
+
+        public long[] LabelCounts { get; } = new long[labelCount];
+
+        public void Add(Counts other)
+        {
+            Scored += other.Scored;
+            Empty += other.Empty;
+            Uncertain += other.Uncertain;
+            for (var i = 0; i < LabelCounts.Length; i++) LabelCounts[i] += other.LabelCounts[i];
+        }
+
+        public void Clear()
+        {
+            Scored = Empty = Uncertain = 0;
+            Array.Clear(LabelCounts);
+        }
+    }
+
+    /// <summary>
+    /// Formats one batch at a time into its own buffer (CSV or JSON lines, with the counts), on the lane
+    /// that scored it. Reused from batch to batch; the reading thread copies each buffer out in order.
+    /// </summary>
+    private sealed class Renderer : IDisposable
+    {
+        private readonly ScoringOptions options;
+        private readonly IReadOnlyList<string> labels;
+        private readonly int textIndex;
+        private readonly MemoryStream buffer = new();
+        private readonly IRecordWriter writer;
+        private readonly Counts counts;
+        private readonly long[] rowCounts;
         private int rowSentences;
 
-        public long RowsRead { get; set; }
-
-        public long Scored { get; private set; }
-
-        public long Empty { get; private set; }
-
-        public long Uncertain { get; private set; }
-
-        public long[] LabelCounts { get; } = new long[labels.Count];
-
-        public void Write(Batch batch)
+        public Renderer(ScoringOptions options, IReadOnlyList<string> labels, int textIndex, IReadOnlyList<string> columns)
         {
-            var predictions = batch.Scoring?.GetAwaiter().GetResult();
+            this.options = options;
+            this.labels = labels;
+            this.textIndex = textIndex;
+            writer = RecordWriters.Create(options.Format, buffer, options.ExcelSafe);
+            writer.UseColumns(columns);
+            counts = new Counts(labels.Count);
+            rowCounts = new long[labels.Count + 1];
+        }
+
+        public void Render(Batch batch, BatchPredictions? predictions)
+        {
+            buffer.SetLength(0);
+            counts.Clear();
             foreach (var unit in batch.Units)
             {
                 var label = -1;
-                if (unit.Slot < 0) Empty++;
+                if (unit.Slot < 0) counts.Empty++;
                 else
                 {
-                    Scored++;
+                    counts.Scored++;
                     label = Label(predictions!, unit.Slot);
-                    if (label == labels.Count) Uncertain++;
-                    else LabelCounts[label]++;
+                    if (label == labels.Count) counts.Uncertain++;
+                    else counts.LabelCounts[label]++;
                 }
 
                 if (options.Sentences && options.Aggregate)
@@ -198,7 +255,16 @@ public sealed class CorpusScorer(BatchScorer scorer, ScoringOptions options)
                     WriteUnit(unit, predictions, label);
                 }
             }
+            writer.Flush();
         }
+
+        public void CopyTo(Stream output, Counts totals)
+        {
+            output.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
+            totals.Add(counts);
+        }
+
+        public void Dispose() => writer.Dispose();
 
         /// <summary>The label index, or labels.Count for "uncertain".</summary>
         private int Label(BatchPredictions predictions, int slot) =>
@@ -210,7 +276,7 @@ public sealed class CorpusScorer(BatchScorer scorer, ScoringOptions options)
             for (var i = 0; i < fields.Length; i++)
             {
                 // With --sentences the text column holds the sentence scored, not the whole cell.
-                writer.Text(options.Sentences && i == source.TextIndex && unit.Text is not null ? unit.Text : fields[i]);
+                writer.Text(options.Sentences && i == textIndex && unit.Text is not null ? unit.Text : fields[i]);
             }
             if (options.Sentences)
             {

@@ -9,6 +9,9 @@ public interface IRecordWriter : IDisposable
 {
     void Header(IReadOnlyList<string> names);
 
+    /// <summary>Takes the column names without writing anything: for a writer that continues an output whose header is written.</summary>
+    void UseColumns(IReadOnlyList<string> names);
+
     void Text(string value);
 
     void Number(float value);
@@ -47,6 +50,10 @@ public sealed class CsvOutputWriter(Stream output, bool excelSafe) : IRecordWrit
         writer.EndRecord();
     }
 
+    public void UseColumns(IReadOnlyList<string> names)
+    {
+    }
+
     public void Text(string value) => writer.WriteField(value);
 
     public void Number(float value) => writer.WriteField(value, "0.######");
@@ -80,7 +87,9 @@ public sealed class JsonlOutputWriter : IRecordWriter
         json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });
     }
 
-    public void Header(IReadOnlyList<string> names) => this.names = [.. names.Select(n => JsonEncodedText.Encode(n))];
+    public void Header(IReadOnlyList<string> names) => UseColumns(names);
+
+    public void UseColumns(IReadOnlyList<string> names) => this.names = [.. names.Select(n => JsonEncodedText.Encode(n))];
 
     public void Text(string value) => Start().WriteStringValue(value);
 

@@ -49,8 +49,7 @@ public static class ScoringJob
                     : problems.Count > 0 ? $"all {problems.Count} data rows are malformed" : "it has a header but no data rows";
                 throw ClassifierException.Input($"{source.Name}: no rows to score: {why}.");
             }
-            using var writer = RecordWriters.Create(job.Scoring.Format, output, job.Scoring.ExcelSafe);
-            summary = engine.Score(new FirstRowAgain(source, first), writer, problems, progress, cancel);
+            summary = engine.Score(new FirstRowAgain(source, first), output, problems, progress, cancel);
             problems.Complete();
         }
 
