@@ -50,6 +50,9 @@ public static class ModelCompiler
             throw new NotCompilableException($"the model has no '{ModelSchema.Features}' column");
 
         var blocks = FeatureBlocks(features);
+        // Concatenating a single column keeps its slot names unprefixed.
+        if (blocks is [{ Name: "" } only] && schema.GetColumnOrNull("WordFeatures") is { Type: VectorDataViewType { Size: var size } } && size == only.Length)
+            blocks = [("WordFeatures", only.Length)];
         if (blocks.Count == 0 || blocks[0].Name != "WordFeatures" || blocks.Skip(1).Any(b => !IsCharBlock(b.Name)))
             throw new NotCompilableException($"its features are not word n-grams followed by character n-grams ({string.Join(", ", blocks.Select(b => b.Name))})");
 
@@ -60,7 +63,7 @@ public static class ModelCompiler
         var expected = Task.Run(() => ExpectedScores(model, checkTexts));
         var charWork = Task.Run(() => CharGrams(schema, blocks));
         var words = new TokenNames(vocabulary, "word n-gram");
-        var wordGrams = Grams(schema, NgramColumn(blocks[0].Name), blocks[0].Length, words.Parse);
+        var wordGrams = Grams(schema, NgramColumn(blocks[0].Name), blocks[0].Length, words);
         var wordBlock = Block(0, wordGrams, BitsFor(vocabulary.Length), "word");
         var charGrams = Await(charWork);
         var charBlocks = new List<NgramBlock>();
@@ -93,7 +96,7 @@ public static class ModelCompiler
         if (blocks.Count == 1) return [];
         // Key k of the character tokenizer is the character with code k (0 is no key).
         var chars = new TokenNames(KeyNames(schema, "Chars"), "character n-gram");
-        return [.. blocks.Skip(1).Select(block => Grams(schema, NgramColumn(block.Name), block.Length, chars.Parse))];
+        return [.. blocks.Skip(1).Select(block => Grams(schema, NgramColumn(block.Name), block.Length, chars))];
     }
 
     /// <summary>Waits for a task, passing on its own exception rather than an AggregateException.</summary>
@@ -145,14 +148,32 @@ public static class ModelCompiler
     }
 
     /// <summary>Each slot's n-gram as token ids, parsed from the slot names ("a|b").</summary>
-    private static int[][] Grams(DataViewSchema schema, string column, int expected, Func<string, int[]> parse)
+    /// <remarks>
+    /// A name with several readings ("a|b|c": the words "a|b" and "c", or "a", "b" and "c") keeps the
+    /// one whose length is within the n-gram lengths of the names that read only one way.
+    /// </remarks>
+    private static int[][] Grams(DataViewSchema schema, string column, int expected, TokenNames tokens)
     {
         if (schema.GetColumnOrNull(column) is not { } col || !col.HasSlotNames())
             throw new NotCompilableException($"the model has no '{column}' column with slot names");
         VBuffer<ReadOnlyMemory<char>> names = default;
         col.GetSlotNames(ref names);
-        var grams = names.DenseValues().Select(n => parse(n.ToString())).ToArray();
-        if (grams.Length != expected) throw new NotCompilableException($"'{column}' has {grams.Length} slots, Features expects {expected}");
+        var all = names.DenseValues().Select(n => n.ToString()).ToArray();
+        if (all.Length != expected) throw new NotCompilableException($"'{column}' has {all.Length} slots, Features expects {expected}");
+        var readings = all.Select(tokens.Readings).ToArray();
+        var sure = readings.Where(r => r.Count == 1).Select(r => r[0].Length).ToArray();
+        var (min, max) = sure.Length == 0 ? (1, int.MaxValue) : (sure.Min(), sure.Max());
+        var grams = new int[all.Length][];
+        for (var i = 0; i < all.Length; i++)
+        {
+            var fits = readings[i].Count == 1 ? readings[i] : [.. readings[i].Where(r => r.Length >= min && r.Length <= max)];
+            grams[i] = fits.Count switch
+            {
+                1 => fits[0],
+                0 => throw new NotCompilableException($"the {tokens.What} slot '{all[i]}' names unknown tokens"),
+                _ => throw new NotCompilableException($"the {tokens.What} slot '{all[i]}' can be read more than one way"),
+            };
+        }
         return grams;
     }
 
@@ -192,7 +213,10 @@ public static class ModelCompiler
 
         public Dictionary<string, int> Ids => ids;
 
-        public int[] Parse(string name)
+        public string What => what;
+
+        /// <summary>The ways <paramref name="name"/> reads as known tokens (a few at most).</summary>
+        public List<int[]> Readings(string name)
         {
             // When no name but "|" itself holds a '|', splitting is the one reading unless a "|" token is present.
             if (!pipeInsideName && (!pipeToken || (name.Length > 0 && !name.Contains("||", StringComparison.Ordinal) && name[0] != '|' && name[^1] != '|')))
@@ -201,21 +225,20 @@ public static class ModelCompiler
                 var result = new int[parts.Length];
                 for (var i = 0; i < parts.Length; i++)
                 {
-                    if (!ids.TryGetValue(parts[i], out result[i])) throw new NotCompilableException($"the {what} slot '{name}' names unknown tokens");
+                    if (!ids.TryGetValue(parts[i], out result[i])) return [];
                 }
-                return result;
+                return [result];
             }
-            return ParseAnyWay(name);
+            return EveryReading(name);
         }
 
-        /// <summary>Tries every split; exactly one must name known tokens only.</summary>
-        private int[] ParseAnyWay(string name)
+        private List<int[]> EveryReading(string name)
         {
             var found = new List<int[]>();
             var path = new List<int>();
             void Walk(int start)
             {
-                for (var end = start + 1; end <= name.Length && found.Count < 2; end++)
+                for (var end = start + 1; end <= name.Length && found.Count < 16; end++)
                 {
                     if ((end < name.Length && name[end] != '|') || !ids.TryGetValue(name[start..end], out var id)) continue;
                     path.Add(id);
@@ -225,12 +248,7 @@ public static class ModelCompiler
                 }
             }
             Walk(0);
-            return found.Count switch
-            {
-                1 => found[0],
-                0 => throw new NotCompilableException($"the {what} slot '{name}' names unknown tokens"),
-                _ => throw new NotCompilableException($"the {what} slot '{name}' can be read more than one way"),
-            };
+            return found;
         }
     }
 
