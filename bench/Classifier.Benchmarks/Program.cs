@@ -29,6 +29,7 @@ public static class Program
                 return 0;
             case "fasttext-files":
                 FastTextFiles(Arg("--data", "data/stance.csv"), Arg("--corpus", "bench/out/corpus.csv"), Arg("--train", "bench/out/ft-train.txt"), Arg("--texts", "bench/out/ft-texts.txt"));
+                if (Arg("--test", "") is { Length: > 0 } test) FastTextLabeled(test, Arg("--test-out", "bench/out/ft-test.txt"));
                 return 0;
             case "profile":
                 Profile(Arg("--model", "models/stance.zip"), Arg("--input", "bench/out/corpus.csv"), int.Parse(Arg("--rows", "100000")));
@@ -71,16 +72,20 @@ public static class Program
         Console.WriteLine($"wrote {rows:N0} rows to {output} ({new FileInfo(output).Length / 1e6:N0} MB)");
     }
 
+    /// <summary>A labeled CSV as fastText's "__label__x text" lines.</summary>
+    private static void FastTextLabeled(string data, string output)
+    {
+        using var reader = CsvReader.FromFile(data, new CsvReaderOptions { Separator = ',' });
+        using var writer = new StreamWriter(output);
+        var text = reader.GetFieldIndex("text");
+        var label = reader.GetFieldIndex("label");
+        while (reader.Read()) writer.WriteLine($"__label__{reader.GetString(label)} {OneLine(reader.GetString(text))}");
+    }
+
     /// <summary>fastText's formats: "__label__x text" lines to train on, and the corpus texts one per line to predict.</summary>
     private static void FastTextFiles(string data, string corpus, string train, string texts)
     {
-        using (var reader = CsvReader.FromFile(data, new CsvReaderOptions { Separator = ',' }))
-        using (var writer = new StreamWriter(train))
-        {
-            var text = reader.GetFieldIndex("text");
-            var label = reader.GetFieldIndex("label");
-            while (reader.Read()) writer.WriteLine($"__label__{reader.GetString(label)} {OneLine(reader.GetString(text))}");
-        }
+        FastTextLabeled(data, train);
         using (var reader = CsvReader.FromFile(corpus, new CsvReaderOptions { Separator = ',' }))
         using (var writer = new StreamWriter(texts))
         {
@@ -109,7 +114,7 @@ public static class Program
             }
         });
         var n = texts.Count;
-        Console.WriteLine($"{n:N0} rows of {input}, single thread, CPU µs per row (cumulative for model stages):");
+        Console.WriteLine($"{n:N0} rows of {input}, single thread, CPU µs per row (cumulative for the ML.NET chain's stages):");
         Console.WriteLine($"  {"CSV parse (CsvHelper, all fields)",-44} {parse / n,8:0.0}");
 
         var ml = new MLContext();
@@ -126,7 +131,18 @@ public static class Program
             Console.WriteLine($"  {"up to " + column,-44} {ReadColumns(scored, [column]) / n,8:0.0}");
         }
         DescribeVector(scored, ModelSchema.Features);
-        var scorer = new BatchScorer(model);
+        if (Classifier.Core.Compiled.ModelCompiler.TryCompile(model) is { Model: { } compiled })
+        {
+            var work = compiled.CreateWorkspace();
+            var probabilities = new float[compiled.LabelCount];
+            foreach (var text in array.Take(3000)) compiled.Score(text, probabilities, work);
+            var fused = Enumerable.Range(0, 3).Min(_ => Cpu(() =>
+            {
+                foreach (var text in array) compiled.Score(text, probabilities, work);
+            }));
+            Console.WriteLine($"  {"compiled model, all stages (default engine)",-44} {fused / n,8:0.0}");
+        }
+        var scorer = new BatchScorer(model, ScoringEngine.MlNet);
         BatchPredictions? last = scorer.Score(array[..Math.Min(n, 3000)], Math.Min(n, 3000));
         foreach (var size in new[] { 256, 1024, 4096 })
         {
@@ -138,7 +154,7 @@ public static class Program
                     last = scorer.Score(array[start..(start + count)], count);
                 }
             }));
-            Console.WriteLine($"  {$"BatchScorer, batches of {size}",-44} {batches / n,8:0.0}");
+            Console.WriteLine($"  {$"ML.NET engine, batches of {size}",-44} {batches / n,8:0.0}");
         }
 
         var write = Cpu(() =>
