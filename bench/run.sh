@@ -63,7 +63,7 @@ awk -v a="$ours" -v b="$fastest" 'BEGIN {
 echo "== accuracy on data/stance-test.csv (fastText P@1 is its accuracy)"
 for model in w1 w2; do printf 'fastText %s: ' "$model"; fasttext test "$OUT/ft-$model.bin" "$OUT/ft-test.txt" | awk '/^P@1/ { print "accuracy", $2 }'; done
 # The card's first plain "accuracy" figure is the test set's (the cross-validation one is a mean/sd pair).
-echo "classifier (models/stance.card.json): accuracy $(grep -o '"accuracy": [0-9.]*' models/stance.card.json | head -1 | grep -o '[0-9.]*$')"
+echo "classifier (models/stance.card.json): accuracy $(grep -o '"accuracy": [0-9][0-9.]*' models/stance.card.json | head -1 | grep -o '[0-9.]*$')"
 
 echo "== where the time goes (one thread, CPU microseconds per row)"
 "$BENCH" profile --input "$OUT/corpus.csv" --rows 20000
