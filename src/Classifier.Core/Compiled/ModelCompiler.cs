@@ -54,7 +54,7 @@ public static class ModelCompiler
         if (blocks is [{ Name: "" } only] && schema.GetColumnOrNull("WordFeatures") is { Type: VectorDataViewType { Size: var size } } && size == only.Length)
             blocks = [("WordFeatures", only.Length)];
         if (blocks.Count == 0 || blocks[0].Name != "WordFeatures" || blocks.Skip(1).Any(b => !IsCharBlock(b.Name)))
-            throw new NotCompilableException($"its features are not word n-grams followed by character n-grams ({string.Join(", ", blocks.Select(b => b.Name))})");
+            throw new NotCompilableException($"its features are not only word and character n-grams (blocks: {string.Join(", ", blocks.Select(b => b.Name.Length > 0 ? b.Name : "an unnamed block"))})");
 
         var vocabulary = KeyNames(schema, "WordKeys");
         // ML.NET's answers for the check texts, and the character dictionaries (65,535 key names),
