@@ -112,6 +112,7 @@ public sealed class CompiledModel
     public int Score(ReadOnlySpan<char> text, Span<float> probabilities, Workspace work)
     {
         if (probabilities.Length < LabelCount) throw new ArgumentException($"room for {LabelCount} probabilities is needed", nameof(probabilities));
+        if (work.Features.Length != FeatureCount) throw new ArgumentException("the workspace belongs to another model", nameof(work));
         var normalized = work.Normalize(text);
         CountWords(normalized, work);
         Span<double> scores = stackalloc double[LabelCount];

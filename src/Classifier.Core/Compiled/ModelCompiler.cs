@@ -39,6 +39,11 @@ public static class ModelCompiler
         {
             return new CompileResult(null, e.Message);
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Anything else ML.NET throws on an unexpected chain: score with ML.NET, and say why.
+            return new CompileResult(null, $"compiling failed: {ClassifierException.FirstLine(e.Message)}");
+        }
     }
 
     private static CompileResult Compile(LoadedModel model)
