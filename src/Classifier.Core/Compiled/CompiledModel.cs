@@ -232,11 +232,6 @@ public sealed class CompiledModel
         var length = text.Length + 2;
         var n = block.MaxLength;
         var mask = n * block.Bits >= 64 ? ulong.MaxValue : (1UL << (n * block.Bits)) - 1;
-        if (block.MinLength < n)
-        {
-            CountAllLengths(block, text, work, mask);
-            return;
-        }
 
         // First every n-gram's key (and a prefetch of its table entry), then the lookups.
         var keys = work.Keys(length);
@@ -262,37 +257,6 @@ public sealed class CompiledModel
         for (var i = 0; i < count; i++)
         {
             if (block.Slots.Find(keys[i]) is var slot and >= 0) Touch(work, block.Offset + slot);
-        }
-    }
-
-    private void CountAllLengths(NgramBlock block, ReadOnlySpan<char> text, Workspace work, ulong mask)
-    {
-        var length = text.Length + 2;
-        ulong key = 0;
-        var run = 0;
-        for (var i = 0; i < length; i++)
-        {
-            var c = i == 0 ? StartMarker : i == length - 1 ? EndMarker : text[i - 1];
-            if (c == '\0')
-            {
-                run = 0;
-                key = 0;
-                continue;
-            }
-            key = ((key << block.Bits) | c) & mask;
-            run++;
-            CountCharTails(block, key, Math.Min(run, block.MaxLength), work);
-        }
-    }
-
-    /// <summary>All-lengths character blocks: every n-gram ending at this character.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void CountCharTails(NgramBlock block, ulong key, int available, Workspace work)
-    {
-        for (var len = block.MinLength; len <= available; len++)
-        {
-            var sub = len * block.Bits >= 64 ? key : key & ((1UL << (len * block.Bits)) - 1);
-            if (block.Slots.Find(sub) is var slot and >= 0) Touch(work, block.Offset + slot);
         }
     }
 

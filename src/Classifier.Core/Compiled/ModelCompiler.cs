@@ -186,6 +186,8 @@ public static class ModelCompiler
     {
         var min = grams.Length == 0 ? 1 : grams.Min(g => g.Length);
         var max = grams.Length == 0 ? 1 : grams.Max(g => g.Length);
+        // The character tokenizer's blocks each hold one length (TextFeaturizer); the compiled counter slides one window.
+        if (what == "character" && min != max) throw new NotCompilableException($"a character block mixes {min}- to {max}-grams");
         if (bits * max > 64) throw new NotCompilableException($"{what} {max}-grams do not pack into 64 bits");
         var slots = new Dictionary<ulong, int>(grams.Length);
         for (var i = 0; i < grams.Length; i++)
