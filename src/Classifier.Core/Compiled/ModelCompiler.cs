@@ -54,10 +54,11 @@ public static class ModelCompiler
         if (predictor.FeatureColumnName != ModelSchema.Features || schema.GetColumnOrNull(ModelSchema.Features) is not { } features)
             throw new NotCompilableException($"the model has no '{ModelSchema.Features}' column");
 
-        var blocks = FeatureBlocks(features);
-        // Concatenating a single column keeps its slot names unprefixed.
-        if (blocks is [{ Name: "" } only] && schema.GetColumnOrNull("WordFeatures") is { Type: VectorDataViewType { Size: var size } } && size == only.Length)
-            blocks = [("WordFeatures", only.Length)];
+        var featureCount = ((VectorDataViewType)features.Type).Size;
+        // Concatenating a single column keeps its slot names unprefixed, so a word-only model is told by its columns.
+        var blocks = schema.GetColumnOrNull("WordFeatures") is { Type: VectorDataViewType { Size: var words } } && words == featureCount && !schema.Any(c => IsCharBlock(c.Name))
+            ? [("WordFeatures", words)]
+            : FeatureBlocks(features);
         if (blocks.Count == 0 || blocks[0].Name != "WordFeatures" || blocks.Skip(1).Any(b => !IsCharBlock(b.Name)))
             throw new NotCompilableException($"its features are not only word and character n-grams (blocks: {string.Join(", ", blocks.Select(b => b.Name.Length > 0 ? b.Name : "an unnamed block"))})");
 
@@ -67,8 +68,8 @@ public static class ModelCompiler
         var checkTexts = CheckTexts(vocabulary);
         var expected = Task.Run(() => ExpectedScores(model, checkTexts));
         var charWork = Task.Run(() => CharGrams(schema, blocks));
-        var words = new TokenNames(vocabulary, "word n-gram");
-        var wordGrams = Grams(schema, NgramColumn(blocks[0].Name), blocks[0].Length, words);
+        var wordNames = new TokenNames(vocabulary, "word n-gram");
+        var wordGrams = Grams(schema, NgramColumn(blocks[0].Name), blocks[0].Length, wordNames);
         var wordBlock = Block(0, wordGrams, BitsFor(vocabulary.Length), "word");
         var charGrams = Await(charWork);
         var charBlocks = new List<NgramBlock>();
@@ -79,8 +80,8 @@ public static class ModelCompiler
             offset += blocks[b + 1].Length;
         }
 
-        var (weights, biases) = LinearParameters(predictor, ((VectorDataViewType)features.Type).Size, model.Labels.Count);
-        var compiled = new CompiledModel(model.Labels, TextFeaturizer.WordSeparators, words.Ids, wordBlock, [.. charBlocks], weights, biases);
+        var (weights, biases) = LinearParameters(predictor, featureCount, model.Labels.Count);
+        var compiled = new CompiledModel(model.Labels, TextFeaturizer.WordSeparators, wordNames.Ids, wordBlock, [.. charBlocks], weights, biases);
 
         // One probe set per block, measured on its own thread: each asks ML.NET for its block's column only.
         var probeSets = new List<List<string>> { Probes(wordGrams, ids => string.Join(' ', ids.Select(id => vocabulary[id - 1]))) };
