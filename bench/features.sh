@@ -7,17 +7,9 @@
 #
 #   bench/features.sh [ROWS] [VARIANTS]     defaults: 200000  w2c4,w2,w2c3,w1c3
 #   (w<N>: word 1..N-grams; c<N>: a char N-gram block; w2c4 is the shipped feature set)
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/common.sh"
 ROWS=${1:-200000}
 VARIANTS=${2:-w2c4,w2,w2c3,w1c3}
-OUT=${BENCH_OUT:-bench/out}
-mkdir -p "$OUT"
-
-dotnet build src/Classifier.Scoring -c Release -v q -nologo >/dev/null
-dotnet build bench/Classifier.Benchmarks -c Release -v q -nologo >/dev/null
-BENCH=bench/Classifier.Benchmarks/bin/Release/net10.0/classifier-bench
-SCORE=src/Classifier.Scoring/bin/Release/net10.0/classifier-score
 
 "$BENCH" generate --rows "$ROWS" --out "$OUT/features-corpus.csv"
 "$BENCH" features --variants "$VARIANTS" --out "$OUT"

@@ -4,14 +4,7 @@
 # printing wall seconds, rows/s and peak RSS of each (GNU time).
 #
 #   bench/memory.sh [ROWS...]     default: 1000000 10000000
-set -euo pipefail
-cd "$(dirname "$0")/.."
-OUT=${BENCH_OUT:-bench/out}
-mkdir -p "$OUT"
-dotnet build src/Classifier.Scoring -c Release -v q -nologo >/dev/null
-dotnet build bench/Classifier.Benchmarks -c Release -v q -nologo >/dev/null
-BENCH=bench/Classifier.Benchmarks/bin/Release/net10.0/classifier-bench
-SCORE=src/Classifier.Scoring/bin/Release/net10.0/classifier-score
+source "$(dirname "$0")/common.sh"
 
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(1000000 10000000)

@@ -12,16 +12,8 @@
 #
 # Needs: the .NET SDK, fastText and GNU time:  apt-get install -y fasttext time
 # Other load on the machine slows every program; compare CPU microseconds per row when it is not quiet.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/common.sh"
 ROWS=${1:-1000000}
-OUT=${BENCH_OUT:-bench/out}
-mkdir -p "$OUT"
-
-dotnet build src/Classifier.Scoring -c Release -v q -nologo >/dev/null
-dotnet build bench/Classifier.Benchmarks -c Release -v q -nologo >/dev/null
-BENCH=bench/Classifier.Benchmarks/bin/Release/net10.0/classifier-bench
-SCORE=src/Classifier.Scoring/bin/Release/net10.0/classifier-score
 
 "$BENCH" generate --rows "$ROWS" --out "$OUT/corpus.csv"
 "$BENCH" fasttext-files --corpus "$OUT/corpus.csv" --train "$OUT/ft-train.txt" --texts "$OUT/ft-texts.txt" \

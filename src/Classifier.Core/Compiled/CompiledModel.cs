@@ -73,26 +73,29 @@ public sealed class CompiledModel
     private readonly WordTable words;
     private readonly NgramBlock wordBlock;
     private readonly NgramBlock[] charBlocks;
-    // Feature-major: the weights of feature f for the labels are at f * LabelCount ..
-    private readonly float[] weights;
-    // Built by Freeze once the n-gram weights are known: per feature its tf-idf weight then its
-    // label weights, side by side so that one cache line serves both.
-    private float[] packed = [];
-    private int stride;
+    // Per feature f, at f * stride: its tf-idf weight (set by Freeze), then its weight for each
+    // label, side by side so that one cache line serves both.
+    private readonly float[] packed;
+    private readonly int stride;
     private readonly float[] biases;
 
+    /// <param name="labelWeights">Feature-major, <see cref="PackedStride"/> floats per feature, the first left for the n-gram weight.</param>
     internal CompiledModel(IReadOnlyList<string> labels, IEnumerable<char> separators, Dictionary<string, int> vocabulary,
-        NgramBlock wordBlock, NgramBlock[] charBlocks, float[] weights, float[] biases)
+        NgramBlock wordBlock, NgramBlock[] charBlocks, float[] labelWeights, float[] biases)
     {
         Labels = labels;
         foreach (var c in separators) separator[c] = true;
         words = new WordTable(vocabulary);
         this.wordBlock = wordBlock;
         this.charBlocks = charBlocks;
-        this.weights = weights;
+        packed = labelWeights;
+        stride = PackedStride(labels.Count);
         this.biases = biases;
         FeatureCount = wordBlock.Length + charBlocks.Sum(b => b.Length);
     }
+
+    /// <summary>Floats per feature in the packed parameters: the n-gram weight, then one per label.</summary>
+    internal static int PackedStride(int labelCount) => labelCount + 1;
 
     /// <summary>Label names in Score slot order.</summary>
     public IReadOnlyList<string> Labels { get; }
@@ -289,28 +292,20 @@ public sealed class CompiledModel
         work.TouchedCount = 0;
     }
 
-    /// <summary>Lays out the parameters for scoring, once every block's n-gram weights are set.</summary>
+    /// <summary>Takes each block's n-gram weights into the packed parameters, once they are all measured.</summary>
     internal void Freeze()
     {
-        stride = LabelCount + 1;
-        var all = new float[FeatureCount * stride];
         foreach (var block in Blocks())
         {
-            for (var slot = 0; slot < block.Length; slot++)
-            {
-                var f = block.Offset + slot;
-                all[f * stride] = block.Weights[slot];
-                for (var k = 0; k < LabelCount; k++) all[f * stride + 1 + k] = weights[f * LabelCount + k];
-            }
+            for (var slot = 0; slot < block.Length; slot++) packed[(block.Offset + slot) * stride] = block.Weights[slot];
         }
-        packed = all;
     }
 
     /// <summary>Starts loading a feature's parameters when the feature is first counted in a row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Touch(Workspace work, int feature)
     {
-        if (work.Add(feature) && packed.Length > 0) Prefetch(ref packed[feature * stride]);
+        if (work.Add(feature)) Prefetch(ref packed[feature * stride]);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -2,6 +2,8 @@ using System.Text;
 using Classifier.Core.Contract;
 using Classifier.Core.Features;
 using Classifier.Core.Model;
+using Classifier.Core.Scoring;
+using Classifier.Core.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
@@ -66,17 +68,18 @@ public static class ModelCompiler
         // ML.NET's answers for the check texts, and the character dictionaries (65,535 key names),
         // are worked out beside the word dictionaries.
         var checkTexts = CheckTexts(vocabulary);
-        var expected = Task.Run(() => ExpectedScores(model, checkTexts));
+        var expected = Task.Run(() => ModelTrainer.Predict(model.Transformer, checkTexts));
         var charWork = Task.Run(() => CharGrams(schema, blocks));
         var wordNames = new TokenNames(vocabulary, "word n-gram");
         var wordGrams = Grams(schema, NgramColumn(blocks[0].Name), blocks[0].Length, wordNames);
-        var wordBlock = Block(0, wordGrams, BitsFor(vocabulary.Length), "word");
+        var wordBlock = Block(0, wordGrams, BitsFor(vocabulary.Length), "word", oneLength: false);
         var charGrams = Await(charWork);
         var charBlocks = new List<NgramBlock>();
         var offset = blocks[0].Length;
         for (var b = 0; b < charGrams.Count; b++)
         {
-            charBlocks.Add(Block(offset, charGrams[b], 16, "character"));
+            // The character tokenizer's blocks each hold one length (TextFeaturizer); the compiled counter slides one window.
+            charBlocks.Add(Block(offset, charGrams[b], 16, "character", oneLength: true));
             offset += blocks[b + 1].Length;
         }
 
@@ -183,12 +186,11 @@ public static class ModelCompiler
         return grams;
     }
 
-    private static NgramBlock Block(int offset, int[][] grams, int bits, string what)
+    private static NgramBlock Block(int offset, int[][] grams, int bits, string what, bool oneLength)
     {
         var min = grams.Length == 0 ? 1 : grams.Min(g => g.Length);
         var max = grams.Length == 0 ? 1 : grams.Max(g => g.Length);
-        // The character tokenizer's blocks each hold one length (TextFeaturizer); the compiled counter slides one window.
-        if (what == "character" && min != max) throw new NotCompilableException($"a character block mixes {min}- to {max}-grams");
+        if (oneLength && min != max) throw new NotCompilableException($"a {what} block mixes {min}- to {max}-grams");
         if (bits * max > 64) throw new NotCompilableException($"{what} {max}-grams do not pack into 64 bits");
         var slots = new Dictionary<ulong, int>(grams.Length);
         for (var i = 0; i < grams.Length; i++)
@@ -267,18 +269,19 @@ public static class ModelCompiler
         return bits;
     }
 
-    private static (float[] Weights, float[] Biases) LinearParameters(MulticlassPredictionTransformer<MaximumEntropyModelParameters> predictor, int features, int labels)
+    private static (float[] LabelWeights, float[] Biases) LinearParameters(MulticlassPredictionTransformer<MaximumEntropyModelParameters> predictor, int features, int labels)
     {
         VBuffer<float>[] perLabel = [];
         predictor.Model.GetWeights(ref perLabel, out var classes);
         var biases = predictor.Model.GetBiases().ToArray();
         if (classes != labels || biases.Length != labels)
             throw new NotCompilableException($"the trainer has {classes} classes for {labels} labels");
-        var weights = new float[features * labels];
+        var stride = CompiledModel.PackedStride(labels);
+        var weights = new float[features * stride];
         for (var k = 0; k < labels; k++)
         {
             if (perLabel[k].Length != features) throw new NotCompilableException("the trainer's weights do not match Features");
-            foreach (var (f, w) in perLabel[k].Items()) weights[f * labels + k] = w;
+            foreach (var (f, w) in perLabel[k].Items()) weights[f * stride + 1 + k] = w;
         }
         return (weights, biases);
     }
@@ -314,7 +317,7 @@ public static class ModelCompiler
         if (probes.Count == 0) return;
         var ml = new MLContext();
         var scored = model.Transformer.Transform(ml.Data.LoadFromEnumerable(probes.Select(p => new TextInput { Text = p })));
-        using var cursor = OneCursor(scored, [scored.Schema[column]]);
+        using var cursor = SingleThreadCursor.Open(scored, [scored.Schema[column]]);
         var getter = cursor.GetGetter<VBuffer<float>>(scored.Schema[column]);
         var work = compiled.CreateWorkspace();
         VBuffer<float> values = default;
@@ -343,7 +346,7 @@ public static class ModelCompiler
     }
 
     /// <summary>Scores check texts with the chain and the compiled model; any probability apart by more than <see cref="Tolerance"/> refuses the compiled form.</summary>
-    private static void Verify(CompiledModel compiled, List<string> texts, float[][] expected)
+    private static void Verify(CompiledModel compiled, List<string> texts, IReadOnlyList<float[]> expected)
     {
         var actual = new float[compiled.LabelCount];
         var work = compiled.CreateWorkspace();
@@ -359,22 +362,6 @@ public static class ModelCompiler
                 }
             }
         }
-    }
-
-    private static float[][] ExpectedScores(LoadedModel model, List<string> texts)
-    {
-        var ml = new MLContext();
-        var scored = model.Transformer.Transform(ml.Data.LoadFromEnumerable(texts.Select(t => new TextInput { Text = t })));
-        using var cursor = OneCursor(scored, [scored.Schema[ModelSchema.Score]]);
-        var getScore = cursor.GetGetter<VBuffer<float>>(scored.Schema[ModelSchema.Score]);
-        VBuffer<float> values = default;
-        var result = new List<float[]>(texts.Count);
-        while (cursor.MoveNext())
-        {
-            getScore(ref values);
-            result.Add(values.DenseValues().ToArray());
-        }
-        return [.. result];
     }
 
     /// <summary>
@@ -404,15 +391,6 @@ public static class ModelCompiler
         texts.Add("");
         texts.Add(string.Concat(Enumerable.Repeat("Backdoors weaken security for everyone. ", 200)));
         return texts;
-    }
-
-    /// <summary>A cursor on the calling thread: ML.NET's GetRowCursor would add worker threads that only contend here.</summary>
-    private static DataViewRowCursor OneCursor(IDataView view, DataViewSchema.Column[] columns)
-    {
-        var cursors = view.GetRowCursorSet(columns, 1);
-        if (cursors.Length == 1) return cursors[0];
-        foreach (var extra in cursors) extra.Dispose();
-        return view.GetRowCursor(columns);
     }
 
     private sealed class NotCompilableException(string message) : Exception(message);

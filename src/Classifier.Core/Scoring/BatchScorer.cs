@@ -129,7 +129,7 @@ public sealed class BatchScorer
         {
             source.Reset(texts, count);
             var result = new BatchPredictions(count, labels.Length);
-            using var cursor = OpenCursor();
+            using var cursor = SingleThreadCursor.Open(scored, [score, predicted]);
             var getScore = cursor.GetGetter<VBuffer<float>>(score);
             var getPredicted = cursor.GetGetter<ReadOnlyMemory<char>>(predicted);
             VBuffer<float> values = default;
@@ -145,21 +145,6 @@ public sealed class BatchScorer
             }
             source.Reset([], 0);
             return result;
-        }
-
-        /// <summary>
-        /// One plain cursor through the whole chain. <c>GetRowCursor</c> on an ML.NET transform may
-        /// split its input over worker threads (DataViewUtils splitter + consolidator) whenever the
-        /// machine has several cores; the lanes already use every core, so that splitting only adds
-        /// hand-offs and spin-waits (measured: about half the CPU time of a run). Asking for a cursor
-        /// set of one keeps every transform on the calling thread.
-        /// </summary>
-        private DataViewRowCursor OpenCursor()
-        {
-            var cursors = scored.GetRowCursorSet([score, predicted], 1);
-            if (cursors.Length == 1) return cursors[0];
-            foreach (var extra in cursors) extra.Dispose();
-            return scored.GetRowCursor([score, predicted]);
         }
 
         private int IndexOf(ReadOnlySpan<char> label, ReadOnlySpan<float> probabilities)
