@@ -35,11 +35,12 @@ public static class Program
         var charNgrams = new Option<string>("--char-ngrams") { Description = "Character n-gram lengths, comma separated ('' for none).", DefaultValueFactory = _ => string.Join(",", FeatureOptions.Default.CharNgramLengths) };
         var onnx = new Option<string?>("--onnx") { Description = "Also write the model as ONNX to this path (for ONNX Runtime and Spark)." };
         var report = new Option<string?>("--report") { Description = "Folder for a picture report (confusion heatmaps, per-class bars, index.html); created if missing." };
+        var l2 = new Option<float?>("--l2") { Description = "L2 regularization of sdca and lbfgs (default: the trainer's own, see the card's trainerSettings)." };
         var maxNgrams = new Option<int>("--max-ngrams") { Description = "Cap on n-grams kept per block (keeps the zip small).", DefaultValueFactory = _ => FeatureOptions.Default.MaxWordNgrams };
 
         var root = new RootCommand("Train the stance classifier on a labeled CSV, report cross-validated and held-out figures, and save the model zip with its card.")
         {
-            data, test, ood, model, textColumn, labelColumn, trainer, features, folds, seed, wordNgrams, charNgrams, maxNgrams, calibrate, misclassified, report, onnx,
+            data, test, ood, model, textColumn, labelColumn, trainer, features, folds, seed, wordNgrams, charNgrams, maxNgrams, l2, calibrate, misclassified, report, onnx,
         };
 
         root.SetAction(parse => CommandShell.Guard(stderr, () =>
@@ -67,7 +68,7 @@ public static class Program
                 TextColumn = parse.GetValue(textColumn)!,
                 LabelColumn = parse.GetValue(labelColumn)!,
                 Trainer = trainerName == "auto" ? null : TrainerKinds.TryParse(trainerName, out var kind) ? kind : null,
-                Training = new TrainingOptions { Features = featureOptions, Folds = parse.GetValue(folds), Seed = parse.GetValue(seed) },
+                Training = new TrainingOptions { Features = featureOptions, Folds = parse.GetValue(folds), Seed = parse.GetValue(seed), L2 = NonNegative(parse.GetValue(l2)) },
             };
             if (job.Training.Folds < 2) throw ClassifierException.Arguments($"--folds must be at least 2 (got {job.Training.Folds}).");
             var reportFolder = parse.GetValue(report);
@@ -93,6 +94,9 @@ public static class Program
         log.WriteLine($"No out-of-domain file at {value}: skipping that evaluation (name one with --ood).");
         return null;
     }
+
+    private static float? NonNegative(float? value) =>
+        value is null || (value >= 0 && float.IsFinite(value.Value)) ? value : throw ClassifierException.Arguments($"--l2 must be a finite number of 0 or more (got {value}).");
 
     private static int Positive(int value, string option) =>
         value > 0 ? value : throw ClassifierException.Arguments($"{option} must be positive (got {value}).");

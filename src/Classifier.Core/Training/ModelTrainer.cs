@@ -33,7 +33,7 @@ public static class ModelTrainer
             features = features.AppendCacheCheckpoint(ml);
         }
         var chain = features
-            .Append(TrainerCatalog.Create(ml, options.Trainer))
+            .Append(TrainerCatalog.Create(ml, options.Trainer, options.L2))
             .Append(ml.Transforms.Conversion.MapKeyToValue(ModelSchema.PredictedLabel));
         var model = chain.Fit(keyed);
 

@@ -21,7 +21,7 @@ public static class TrainerCatalog
     private const int MinLeaf = 5;
     private const double LearningRate = 0.2;
 
-    public static IEstimator<ITransformer> Create(MLContext ml, TrainerKind kind) => kind switch
+    public static IEstimator<ITransformer> Create(MLContext ml, TrainerKind kind, float? l2 = null) => kind switch
     {
         TrainerKind.Sdca => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options
         {
@@ -29,7 +29,7 @@ public static class TrainerCatalog
             FeatureColumnName = ModelSchema.Features,
             NumberOfThreads = 1,
             MaximumNumberOfIterations = SdcaIterations,
-            L2Regularization = SdcaL2,
+            L2Regularization = l2 ?? SdcaL2,
         }),
         TrainerKind.Lbfgs => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
         {
@@ -37,7 +37,7 @@ public static class TrainerCatalog
             FeatureColumnName = ModelSchema.Features,
             NumberOfThreads = 1,
             L1Regularization = 0f,
-            L2Regularization = LbfgsL2,
+            L2Regularization = l2 ?? LbfgsL2,
         }),
         TrainerKind.FastTree => ml.MulticlassClassification.Trainers.OneVersusAll(
             ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
@@ -55,10 +55,10 @@ public static class TrainerCatalog
     };
 
     /// <summary>The settings recorded in the model card.</summary>
-    public static IReadOnlyDictionary<string, string> Settings(TrainerKind kind) => kind switch
+    public static IReadOnlyDictionary<string, string> Settings(TrainerKind kind, float? l2 = null) => kind switch
     {
-        TrainerKind.Sdca => Describe(("trainer", "SdcaMaximumEntropy"), ("maxIterations", SdcaIterations), ("l2", SdcaL2), ("threads", 1)),
-        TrainerKind.Lbfgs => Describe(("trainer", "LbfgsMaximumEntropy"), ("l1", 0), ("l2", LbfgsL2), ("threads", 1)),
+        TrainerKind.Sdca => Describe(("trainer", "SdcaMaximumEntropy"), ("maxIterations", SdcaIterations), ("l2", l2 ?? SdcaL2), ("threads", 1)),
+        TrainerKind.Lbfgs => Describe(("trainer", "LbfgsMaximumEntropy"), ("l1", 0), ("l2", l2 ?? LbfgsL2), ("threads", 1)),
         TrainerKind.FastTree => Describe(("trainer", "OneVersusAll(FastTreeBinary)"), ("trees", Trees), ("leaves", Leaves),
             ("minLeaf", MinLeaf), ("learningRate", LearningRate), ("threads", 1)),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),

@@ -145,7 +145,7 @@ public static class TrainingJob
         {
             Labels = model.Labels,
             Trainer = options.Trainer.Name(),
-            TrainerSettings = TrainerCatalog.Settings(options.Trainer),
+            TrainerSettings = TrainerCatalog.Settings(options.Trainer, options.L2),
             FeatureSet = options.Features.Set.Name(),
             Features = options.Features.Describe(),
             FeatureSettings = options.Features,

@@ -11,4 +11,7 @@ public sealed record TrainingOptions
     public FeatureOptions Features { get; init; } = FeatureOptions.Default;
     public int Folds { get; init; } = 5;
     public int Seed { get; init; } = DefaultSeed;
+
+    /// <summary>L2 regularization of the linear trainers (SDCA, L-BFGS); null for the trainer's default. Ignored by FastTree.</summary>
+    public float? L2 { get; init; }
 }
