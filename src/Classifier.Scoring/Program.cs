@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Classifier.Cli;
+using Classifier.Cli.Tables;
 using System.Text;
 using Classifier.Core;
 using Classifier.Core.Insight.Explain;

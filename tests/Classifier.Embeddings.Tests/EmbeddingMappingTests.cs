@@ -1,5 +1,5 @@
 using Classifier.Core.Contract;
-using Classifier.Core.Embeddings;
+using Classifier.Embeddings;
 using Microsoft.ML;
 
 namespace Classifier.Embeddings.Tests;

@@ -1,5 +1,5 @@
 using Classifier.Core.Model;
-using Classifier.Core.Onnx;
+using Classifier.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Classifier.Onnx.Tests;

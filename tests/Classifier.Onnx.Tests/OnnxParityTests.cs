@@ -1,5 +1,5 @@
 using Classifier.Core.Data;
-using Classifier.Core.Onnx;
+using Classifier.Onnx;
 using Classifier.Core.Training;
 
 namespace Classifier.Onnx.Tests;

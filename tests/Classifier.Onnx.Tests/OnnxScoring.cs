@@ -1,4 +1,4 @@
-using Classifier.Core.Onnx;
+using Classifier.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Classifier.Core.Onnx;
+namespace Classifier.Onnx;
 
 /// <summary>
 /// Corrects, in the exported graph, the places where ML.NET's ONNX converter (0.23.1) writes
