@@ -82,6 +82,8 @@ public static class Program
                         "mlnet" => ScoringEngine.MlNet,
                         _ => ScoringEngine.Auto,
                     },
+                    // Keeps a streaming run's heap flat whatever the machine's cache size (HeapPacer).
+                    AfterBatch = new HeapPacer().Tick,
                 };
                 var job = new ScoringJobOptions
                 {
