@@ -43,15 +43,16 @@ public static class SentenceEmbeddings
     /// <summary>The CustomMapping contract name an embeddings model zip stores (no weights).</summary>
     public const string MappingContract = "Classifier.MiniLmL6v2Embedding";
 
-    private static readonly Lock Gate = new();
+    // Probed once; other callers wait for it. Use takes no lock, so a module initializer running on
+    // another thread (which the probe may wait for) can always finish.
+    private static readonly Lazy<bool> Probed = new(Probe, LazyThreadSafetyMode.ExecutionAndPublication);
     private static ISentenceEmbeddings? _current;
-    private static bool _probed;
 
     /// <summary>Registers the implementation (Classifier.Embeddings calls this; a test may call it with a fake).</summary>
     public static void Use(ISentenceEmbeddings embeddings)
     {
         ArgumentNullException.ThrowIfNull(embeddings);
-        lock (Gate) _current = embeddings;
+        Volatile.Write(ref _current, embeddings);
     }
 
     /// <summary>The registered implementation, or null when Classifier.Embeddings is not beside the app.</summary>
@@ -59,15 +60,9 @@ public static class SentenceEmbeddings
     {
         get
         {
-            lock (Gate)
-            {
-                if (_current is null && !_probed)
-                {
-                    _probed = true;
-                    Probe();
-                }
-                return _current;
-            }
+            if (Volatile.Read(ref _current) is { } current) return current;
+            _ = Probed.Value;
+            return Volatile.Read(ref _current);
         }
     }
 
@@ -79,7 +74,7 @@ public static class SentenceEmbeddings
     public static string MissingForModel(string name) =>
         $"{name}: the model uses MiniLM sentence embeddings; add a reference to the {AssemblyName} package to load it.";
 
-    private static void Probe()
+    private static bool Probe()
     {
         Assembly assembly;
         try
@@ -88,9 +83,10 @@ public static class SentenceEmbeddings
         }
         catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException)
         {
-            return;
+            return false;
         }
         // Loading does not run the module initializer; this does (once), and it calls Use.
         RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
+        return true;
     }
 }
