@@ -3,7 +3,7 @@ using System.Diagnostics;
 using Classifier.Core;
 using Classifier.Core.Data;
 using Classifier.Core.Model;
-using Classifier.Core.Onnx;
+using Classifier.Onnx;
 using Classifier.Core.Training;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;

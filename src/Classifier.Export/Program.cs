@@ -2,7 +2,7 @@ using System.CommandLine;
 using Classifier.Cli;
 using Classifier.Core;
 using Classifier.Core.Model;
-using Classifier.Core.Onnx;
+using Classifier.Onnx;
 
 namespace Classifier.Export;
 

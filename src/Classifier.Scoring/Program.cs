@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Classifier.Cli;
+using Classifier.Cli.Tables;
 using System.Text;
 using Classifier.Core;
 using Classifier.Core.Insight.Explain;
@@ -81,6 +82,8 @@ public static class Program
                         "mlnet" => ScoringEngine.MlNet,
                         _ => ScoringEngine.Auto,
                     },
+                    // Keeps a streaming run's heap flat whatever the machine's cache size (HeapPacer).
+                    AfterBatch = new HeapPacer().Tick,
                 };
                 var job = new ScoringJobOptions
                 {

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Classifier.Cli;
 using Classifier.Core;
-using Classifier.Core.Embeddings;
 using Classifier.Core.Features;
 using Classifier.Core.Training;
 using Classifier.Reports;

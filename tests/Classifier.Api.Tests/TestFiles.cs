@@ -14,14 +14,6 @@ internal static class TestFiles
     public static IReadOnlyList<string> TestSentences { get; } =
         LabeledCsv.Read(Path.Combine(RepoRoot, "data", "stance-test.csv")).Rows.Select(r => r.Text).ToArray();
 
-    /// <summary>A fresh folder under the temp folder, removed by the caller.</summary>
-    public static string NewFolder()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "classifier-api-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
-
     /// <summary>Replaces a file the way the trainer does (write beside it, then rename over it).</summary>
     public static void ReplaceAtomically(string path, byte[] bytes)
     {
@@ -37,9 +29,11 @@ internal static class TestFiles
 /// </summary>
 public sealed class TinyModelFixture : IDisposable
 {
+    private readonly TempDir _dir = new();
+
     public TinyModelFixture()
     {
-        Folder = TestFiles.NewFolder();
+        Folder = _dir.Path;
         string[] alpha = ["apples and pears", "apple pie recipe", "pears in syrup", "fresh apples today"];
         string[] beta = ["engines and gears", "gear box repair", "engine oil change", "new gears fitted"];
         var rows = alpha.Select(t => new LabeledExample(t, "alpha")).Concat(beta.Select(t => new LabeledExample(t, "beta"))).ToArray();
@@ -54,5 +48,5 @@ public sealed class TinyModelFixture : IDisposable
 
     public byte[] Bytes { get; }
 
-    public void Dispose() => Directory.Delete(Folder, recursive: true);
+    public void Dispose() => _dir.Dispose();
 }

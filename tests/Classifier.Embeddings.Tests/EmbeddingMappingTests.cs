@@ -1,5 +1,5 @@
 using Classifier.Core.Contract;
-using Classifier.Core.Embeddings;
+using Classifier.Embeddings;
 using Microsoft.ML;
 
 namespace Classifier.Embeddings.Tests;
@@ -53,6 +53,39 @@ public sealed class EmbeddingMappingTests
         Assert.NotSame(missA, missB);
         Assert.Equal(missA, missB);
         Assert.Equal(cached, SentenceEmbedder.CachedCount);
+    }
+
+    [Fact]
+    public void priming_stops_at_the_cache_limit_and_texts_beyond_it_are_encoded_when_used()
+    {
+        var limit = SentenceEmbedder.CacheLimit;
+        SentenceEmbedder.ClearCache();
+        try
+        {
+            SentenceEmbedder.CacheLimit = 2;
+            SentenceEmbedder.Prime(["One primed sentence.", "Two primed sentences.", "Three primed sentences.", "Four primed sentences."]);
+            Assert.Equal(2, SentenceEmbedder.CachedCount);
+
+            var encoded = SentenceEmbedder.EncodedCount;
+            foreach (var text in new[] { "One primed sentence.", "Two primed sentences.", "Three primed sentences.", "Four primed sentences." })
+                Assert.Equal(SentenceEmbedder.Dimension, SentenceEmbedder.Embed(text).Length);
+            // Two came from the cache, two were encoded again.
+            Assert.Equal(encoded + 2, SentenceEmbedder.EncodedCount);
+            Assert.Equal(2, SentenceEmbedder.CachedCount);
+        }
+        finally
+        {
+            SentenceEmbedder.CacheLimit = limit;
+            SentenceEmbedder.ClearCache();
+        }
+    }
+
+    [Fact]
+    public void core_finds_minilm_once_this_assembly_is_referenced()
+    {
+        var embeddings = Classifier.Core.Features.SentenceEmbeddings.Current;
+        Assert.Same(MiniLmEmbeddings.Instance, embeddings);
+        Assert.Equal(EmbeddingMapping.OutputColumn, embeddings!.OutputColumn);
     }
 
     [Theory]

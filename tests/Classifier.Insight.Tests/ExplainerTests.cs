@@ -1,4 +1,5 @@
 using Classifier.Core;
+using Classifier.Cli.Tables;
 using Classifier.Core.Insight.Explain;
 using Classifier.Core.Model;
 

@@ -13,11 +13,10 @@ public sealed class TinyModels : IDisposable
 {
     public static readonly string[] Subjects = ["police", "the ministry", "officials", "the agency", "investigators", "the government", "prosecutors", "the court", "lawmakers", "the service"];
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"insight-tests-{Guid.NewGuid():N}");
+    private readonly TempDir _folder = new();
 
     public TinyModels()
     {
-        Directory.CreateDirectory(_folder);
         Rows = Subjects.SelectMany(s => new[]
         {
             new LabeledExample($"{s} need warrants to read messages of suspects", "pro-access"),
@@ -39,21 +38,13 @@ public sealed class TinyModels : IDisposable
     public string TreePath { get; }
     public LoadedModel Linear { get; }
 
-    public string NewFolder()
-    {
-        var path = Path.Combine(_folder, Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(path);
-        return path;
-    }
+    public string NewFolder() => _folder.NewFolder();
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _folder.Dispose();
 
     private string Save(TrainedModel model, string name)
     {
-        var path = Path.Combine(_folder, name);
+        var path = _folder.File(name);
         ModelStore.Save(model, path);
         return path;
     }

@@ -7,7 +7,7 @@ public sealed class ExportCommandTests
     [Fact]
     public void export_command_writes_an_onnx_model_that_onnx_runtime_loads()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         var onnx = folder.File("stance.onnx");
         var (code, stdout, stderr) = Run("--model", RepoFiles.Model, "--onnx", onnx);
 
@@ -21,7 +21,7 @@ public sealed class ExportCommandTests
     [Fact]
     public void missing_model_fails_with_the_model_exit_code_and_writes_nothing()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         var (code, _, stderr) = Run("--model", folder.File("absent.zip"), "--onnx", folder.File("out.onnx"));
 
         Assert.Equal(ExitCodes.BadModel, code);
@@ -33,7 +33,7 @@ public sealed class ExportCommandTests
     [Fact]
     public void onnx_path_in_a_missing_folder_is_a_bad_argument()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         var (code, _, stderr) = Run("--model", RepoFiles.Model, "--onnx", Path.Combine(folder.Path, "no-such-folder", "out.onnx"));
 
         Assert.Equal(ExitCodes.BadArguments, code);

@@ -1,5 +1,5 @@
 using Classifier.Core.Model;
-using Classifier.Core.Onnx;
+using Classifier.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Classifier.Onnx.Tests;
@@ -7,7 +7,7 @@ namespace Classifier.Onnx.Tests;
 /// <summary>Exports the shipped zip once for the whole class (a few seconds) and opens it in ONNX Runtime.</summary>
 public sealed class ExportedModelFixture : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly TempDir _folder = new();
 
     public ExportedModelFixture()
     {

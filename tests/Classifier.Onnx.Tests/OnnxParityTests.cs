@@ -1,5 +1,5 @@
 using Classifier.Core.Data;
-using Classifier.Core.Onnx;
+using Classifier.Onnx;
 using Classifier.Core.Training;
 
 namespace Classifier.Onnx.Tests;
@@ -65,6 +65,38 @@ public sealed class OnnxParityTests(ExportedModelFixture exported) : IClassFixtu
             for (var j = 0; j < expected[i].Length; j++)
                 Assert.True(Math.Abs(expected[i][j] - scores[i][j]) <= Tolerance, $"row {i + 1} ('{texts[i]}'), slot {j}: ML.NET {expected[i][j]}, ONNX Runtime {scores[i][j]}");
     }
+
+    [Fact]
+    public void non_ascii_upper_case_letters_lower_case_as_in_mlnet_without_any_locale()
+    {
+        // The exported normalizer runs in the "C" locale (ASCII only); these need the dictionaries'
+        // upper-case spellings: accented capitals, Greek and Cyrillic, the Kelvin sign (lowers to 'k'),
+        // the titlecase digraph, and dotted I (which invariant lower-casing leaves alone).
+        string[] texts =
+        [
+            "\u00C9NCRYPTION PROT\u00C8GE LA VIE PRIV\u00C9E; \u00DCBERWACHUNG IST GEF\u00C4HRLICH.",
+            "The \u212Anown BACKDOOR \u212Aeys weaken security for everyone.",
+            "\u0391\u03A3\u03A6\u0391\u039B\u0395\u0399\u0391 \u0438 \u041F\u0420\u0418\u0412\u0410\u0422\u041D\u041E\u0421\u0422\u042C: police need a WARRANT.",
+            "\u01C5 \u01C4 \u0130stanbul \u0130 \u00D8RESUND \u00C6SIR \u0152UVRE \u1E9E",
+            "\u00C9cole \u00E9cole \u00C9COLE Caf\u00E9 CAF\u00C9 na\u00EFve NA\u00CFVE",
+        ];
+        var expected = ModelTrainer.Predict(exported.Model.Transformer, texts);
+        var (labels, scores) = OnnxScoring.Score(exported.Session, texts);
+        for (var i = 0; i < texts.Length; i++)
+        {
+            Assert.Equal(exported.Model.Labels[Array.IndexOf(expected[i], expected[i].Max())], labels[i]);
+            for (var j = 0; j < expected[i].Length; j++)
+                Assert.True(Math.Abs(expected[i][j] - scores[i][j]) <= Tolerance, $"row {i + 1} ('{texts[i]}'), slot {j}: ML.NET {expected[i][j]}, ONNX Runtime {scores[i][j]}");
+        }
+    }
+
+    [Theory]
+    [InlineData("\u00E9cole", new[] { "\u00C9cole" })]
+    [InlineData("k", new[] { "\u212A" })]
+    [InlineData("plain", new string[0])]
+    [InlineData("\u00FC\u00E9", new[] { "\u00DC\u00E9", "\u00FC\u00C9", "\u00DC\u00C9" })]
+    public void a_vocabulary_word_gains_the_spellings_mlnet_lower_cases_to_it(string word, string[] spellings) =>
+        Assert.Equal(spellings.Order(StringComparer.Ordinal), LocaleFreeLowering.Spellings(word).Order(StringComparer.Ordinal));
 
     [Fact]
     public void exported_model_reads_text_and_returns_label_names_and_scores_named_in_its_metadata()

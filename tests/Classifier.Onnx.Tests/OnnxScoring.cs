@@ -1,4 +1,4 @@
-using Classifier.Core.Onnx;
+using Classifier.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -7,22 +7,8 @@ namespace Classifier.Onnx.Tests;
 /// <summary>Scores texts with the exported model in ONNX Runtime, as a Python or Spark user would.</summary>
 internal static class OnnxScoring
 {
-    public const string LocaleHelp =
-        "ONNX Runtime's StringNormalizer (the exported lower-casing step) needs the en_US.UTF-8 locale, which this machine lacks. " +
-        "On Debian/Ubuntu: apt-get update && apt-get install -y locales && sed -i 's/^# *en_US.UTF-8/en_US.UTF-8/' /etc/locale.gen && locale-gen";
-
-    /// <summary>Opens a session; a missing locale fails with the commands that fix it rather than ONNX Runtime's message alone.</summary>
-    public static InferenceSession Open(string onnxPath)
-    {
-        try
-        {
-            return new InferenceSession(onnxPath);
-        }
-        catch (OnnxRuntimeException e) when (e.Message.Contains("locale", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException($"{LocaleHelp}\n(ONNX Runtime said: {e.Message.Trim()})", e);
-        }
-    }
+    /// <summary>Opens a session. The exported model needs no locale (the normalizer runs in "C"), so nothing is installed first.</summary>
+    public static InferenceSession Open(string onnxPath) => new(onnxPath);
 
     public static (string[] Labels, float[][] Scores) Score(InferenceSession session, IReadOnlyList<string> texts)
     {

@@ -10,7 +10,7 @@ public sealed class TrainingOnnxTests
     [Fact]
     public void training_with_onnx_writes_an_onnx_model_that_scores_like_the_zip()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         // A small slice of the training data (15 rows per label) keeps this test to seconds.
         var rows = LabeledCsv.Read(Path.Combine(Path.GetDirectoryName(RepoFiles.TestCsv)!, "stance.csv"), "text", "label").Rows
             .GroupBy(r => r.Label).SelectMany(g => g.Take(15)).ToArray();
@@ -37,7 +37,7 @@ public sealed class TrainingOnnxTests
     [Fact]
     public void onnx_path_in_a_missing_folder_fails_before_training()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         var stderr = new StringWriter();
         var code = Training.Program.Run(["--model", folder.File("m.zip"), "--onnx", Path.Combine(folder.Path, "missing", "m.onnx")], new StringWriter(), stderr);
 

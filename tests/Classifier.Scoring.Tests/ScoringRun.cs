@@ -7,16 +7,13 @@ namespace Classifier.Scoring.Tests;
 /// <summary>Runs the real program in-process, in a scratch folder, with the shipped model.</summary>
 public sealed class ScoringRun : IDisposable
 {
-    public ScoringRun()
-    {
-        Folder = Directory.CreateTempSubdirectory("classifier-score-").FullName;
-    }
+    private readonly TempDir _folder = new();
 
     public static string RepoRoot => Repo.Root;
 
     public static string ShippedModel => Path.Combine(RepoRoot, "models", "stance.zip");
 
-    public string Folder { get; }
+    public string Folder => _folder.Path;
 
     public string Stdout { get; private set; } = "";
 
@@ -65,9 +62,6 @@ public sealed class ScoringRun : IDisposable
         return (header, rows);
     }
 
-    public void Dispose()
-    {
-        try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _folder.Dispose();
 
 }

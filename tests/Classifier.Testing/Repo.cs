@@ -17,7 +17,7 @@ public static class Repo
     }
 }
 
-/// <summary>A temporary folder deleted with the test.</summary>
+/// <summary>A temporary folder deleted with the test (or fixture): the one scratch-folder helper of every test project.</summary>
 public sealed class TempDir : IDisposable
 {
     public TempDir() => Directory.CreateDirectory(Path);
@@ -25,6 +25,14 @@ public sealed class TempDir : IDisposable
     public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "classifier-tests-" + Guid.NewGuid().ToString("N"));
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    /// <summary>A new, empty subfolder (for tests that share one fixture's folder but need their own).</summary>
+    public string NewFolder()
+    {
+        var path = File(Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        return path;
+    }
 
     public string Write(string name, string content)
     {

@@ -1,5 +1,3 @@
-using Classifier.Core.Embeddings;
-
 namespace Classifier.Core.Features;
 
 /// <summary>How text becomes features. Immutable: derive variants with <c>with</c>.</summary>

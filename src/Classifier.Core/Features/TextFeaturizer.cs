@@ -1,5 +1,4 @@
 using Classifier.Core.Contract;
-using Classifier.Core.Embeddings;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Text;
@@ -19,7 +18,12 @@ public static class TextFeaturizer
     public static IEstimator<ITransformer> Build(MLContext ml, FeatureOptions options)
     {
         if (options.Set == FeatureSet.Embeddings)
-            return EmbeddingMapping.Create(ml).Append(ml.Transforms.Concatenate(ModelSchema.Features, EmbeddingMapping.OutputColumn));
+        {
+            var only = SentenceEmbeddings.Required("--features embeddings");
+            return only.CreateMapping(ml).Append(ml.Transforms.Concatenate(ModelSchema.Features, only.OutputColumn));
+        }
+        // Checked before the n-gram chain is built, so a missing package fails at once.
+        var embeddings = options.Set == FeatureSet.Both ? SentenceEmbeddings.Required("--features both") : null;
 
         var weighting = options.UseTfIdf ? NgramExtractingEstimator.WeightingCriteria.TfIdf : NgramExtractingEstimator.WeightingCriteria.Tf;
         var blocks = new List<string>();
@@ -51,10 +55,10 @@ public static class TextFeaturizer
             }
         }
 
-        if (options.Set == FeatureSet.Both)
+        if (embeddings is not null)
         {
-            chain = chain.Append(EmbeddingMapping.Create(ml));
-            blocks.Add(EmbeddingMapping.OutputColumn);
+            chain = chain.Append(embeddings.CreateMapping(ml));
+            blocks.Add(embeddings.OutputColumn);
         }
 
         return chain.Append(ml.Transforms.Concatenate(ModelSchema.Features, [.. blocks]));

@@ -1,5 +1,5 @@
 using Classifier.Core.Contract;
-using Classifier.Core.Embeddings;
+using Classifier.Core.Features;
 using Classifier.Core.IO;
 using Classifier.Core.Training;
 using Microsoft.ML;
@@ -53,8 +53,11 @@ public static class ModelStore
     /// </summary>
     public static LoadedModel Load(Stream stream, string name, MLContext? ml = null)
     {
-        // Embeddings models name a CustomMapping that ML.NET finds only in registered assemblies.
-        ml = EmbeddingMapping.Register(ml ?? new MLContext());
+        // Embeddings models name a CustomMapping that ML.NET finds only in registered assemblies;
+        // the implementation, when the app references it, registers its own.
+        ml ??= new MLContext();
+        var embeddings = SentenceEmbeddings.Current;
+        embeddings?.RegisterWith(ml);
         ITransformer transformer;
         DataViewSchema inputSchema;
         try
@@ -63,6 +66,8 @@ public static class ModelStore
         }
         catch (Exception e) when (e is not ClassifierException)
         {
+            if (embeddings is null && Mentions(e, SentenceEmbeddings.MappingContract))
+                throw ClassifierException.Model(SentenceEmbeddings.MissingForModel(name), e);
             throw ClassifierException.Model($"{name}: not a readable ML.NET model zip ({ClassifierException.FirstLine(e.Message)}).", e);
         }
         return Check(transformer, inputSchema, name);
@@ -99,4 +104,12 @@ public static class ModelStore
         return new LoadedModel(transformer, inputSchema, output, labels, path);
     }
 
+    private static bool Mentions(Exception e, string text)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            if (x.Message.Contains(text, StringComparison.Ordinal)) return true;
+        }
+        return false;
+    }
 }

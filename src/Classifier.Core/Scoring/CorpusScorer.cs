@@ -48,7 +48,6 @@ public sealed class CorpusScorer(BatchScorer scorer, ScoringOptions options)
         // Two batches per lane in flight, so a lane never waits for the reader or the writer.
         var limit = 2 * Math.Max(1, options.Threads) + 1;
         var batch = new Batch(options.BatchSize);
-        var pacer = new HeapPacer();
         long rowsRead = 0;
 
         // The lanes score and also format their batch; this thread only reads and copies bytes out.
@@ -71,7 +70,7 @@ public sealed class CorpusScorer(BatchScorer scorer, ScoringOptions options)
                     Submit(batch, inFlight, renderers, source.TextIndex, columns);
                     batch = new Batch(options.BatchSize);
                     while (inFlight.Count >= limit) Drain(inFlight.Dequeue());
-                    pacer.Tick();
+                    options.AfterBatch?.Invoke();
                 }
                 progress?.Report(rowsRead, source.Position, source.Length);
             }

@@ -54,5 +54,11 @@ public sealed record ScoringOptions
     /// <summary>What runs the model: see <see cref="ScoringEngine"/>.</summary>
     public ScoringEngine Engine { get; init; } = ScoringEngine.Auto;
 
+    /// <summary>
+    /// Called on the reading thread each time a batch is handed to a lane (a hook for the host
+    /// process: the scoring program paces its heap from here); null for nothing.
+    /// </summary>
+    public Action? AfterBatch { get; init; }
+
     public const string UncertainLabel = "uncertain";
 }

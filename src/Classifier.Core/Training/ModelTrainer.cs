@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Classifier.Core.Contract;
 using Classifier.Core.Data;
-using Classifier.Core.Embeddings;
 using Classifier.Core.Evaluation;
 using Classifier.Core.Features;
 using Microsoft.ML;
@@ -15,8 +14,8 @@ public static class ModelTrainer
     /// <summary>
     /// Fits the model on all rows. The label is mapped to a key outside the saved chain, so the saved
     /// model reads the Text column alone; its last step turns the predicted key back into the name.
-    /// With embeddings, the rows' vectors stay in <see cref="SentenceEmbedder"/>'s cache (so CV folds reuse
-    /// them) until <see cref="SentenceEmbedder.ClearCache"/>; <see cref="TrainingJob"/> clears it when done.
+    /// With embeddings, the rows' vectors stay in the encoder's cache (so CV folds reuse them) until
+    /// <see cref="ISentenceEmbeddings.ClearCache"/>; the training program clears it when done.
     /// </summary>
     public static TrainedModel Fit(IReadOnlyList<LabeledExample> rows, TrainingOptions options)
     {
@@ -29,7 +28,7 @@ public static class ModelTrainer
         if (options.Features.Set.UsesEmbeddings())
         {
             // Batch-encode once; the checkpoint stops each trainer pass from re-running the mapping.
-            SentenceEmbedder.Prime(rows.Select(r => r.Text));
+            SentenceEmbeddings.Required($"--features {options.Features.Set.Name()}").Prime(rows.Select(r => r.Text));
             features = features.AppendCacheCheckpoint(ml);
         }
         var chain = features
@@ -49,7 +48,7 @@ public static class ModelTrainer
         if (outOfFold is not null && outOfFold.Length != rows.Count) throw new ArgumentException("One out-of-fold slot per row is needed.", nameof(outOfFold));
         CheckLabels(rows, minimumPerLabel: options.Folds);
         var watch = Stopwatch.StartNew();
-        if (options.Features.Set.UsesEmbeddings()) SentenceEmbedder.Prime(rows.Select(r => r.Text));
+        if (options.Features.Set.UsesEmbeddings()) SentenceEmbeddings.Required($"--features {options.Features.Set.Name()}").Prime(rows.Select(r => r.Text));
         var assignment = StratifiedFolds.Assign(rows.Select(r => r.Label).ToArray(), options.Folds, options.Seed);
         var reports = new List<EvaluationReport>(options.Folds);
         for (var fold = 0; fold < options.Folds; fold++)

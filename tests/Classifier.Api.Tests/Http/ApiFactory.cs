@@ -6,13 +6,13 @@ namespace Classifier.Api.Tests.Http;
 /// <summary>The real service in the framework's test host, on a private copy of the shipped model.</summary>
 public sealed class ApiFactory : WebApplicationFactory<Program>
 {
-    private readonly string _folder = TestFiles.NewFolder();
+    private readonly TempDir _folder = new();
 
     public ApiFactory()
     {
-        ModelPath = Path.Combine(_folder, "stance.zip");
+        ModelPath = _folder.File("stance.zip");
         File.Copy(TestFiles.StanceModel, ModelPath);
-        File.Copy(Path.ChangeExtension(TestFiles.StanceModel, ".card.json"), Path.Combine(_folder, "stance.card.json"));
+        File.Copy(Path.ChangeExtension(TestFiles.StanceModel, ".card.json"), _folder.File("stance.card.json"));
     }
 
     public string ModelPath { get; }
@@ -29,6 +29,6 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing && Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
+        if (disposing) _folder.Dispose();
     }
 }

@@ -5,9 +5,9 @@ namespace Classifier.Api.Tests.Prediction;
 public sealed class ReloadTests(TinyModelFixture tiny) : IClassFixture<TinyModelFixture>, IDisposable
 {
     private static readonly TimeSpan EventWait = TimeSpan.FromSeconds(30);
-    private readonly string _folder = TestFiles.NewFolder();
+    private readonly TempDir _folder = new();
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public void reload_swaps_in_a_changed_model_and_reports_it()
@@ -124,7 +124,7 @@ public sealed class ReloadTests(TinyModelFixture tiny) : IClassFixture<TinyModel
 
     private string CopyOfStanceModel()
     {
-        var path = Path.Combine(_folder, "stance.zip");
+        var path = _folder.File("stance.zip");
         File.Copy(TestFiles.StanceModel, path);
         return path;
     }

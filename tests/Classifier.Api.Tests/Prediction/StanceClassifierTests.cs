@@ -105,47 +105,33 @@ public sealed class StanceClassifierTests
     [Fact]
     public void a_zip_that_is_not_a_model_fails_at_load_naming_the_file()
     {
-        var dir = TestFiles.NewFolder();
-        try
-        {
-            var path = Path.Combine(dir, "notes.zip");
-            using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
-            using (var writer = new StreamWriter(zip.CreateEntry("notes.txt").Open()))
-                writer.Write("not a model");
+        using var dir = new TempDir();
+        var path = dir.File("notes.zip");
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
+        using (var writer = new StreamWriter(zip.CreateEntry("notes.txt").Open()))
+            writer.Write("not a model");
 
-            var e = Assert.Throws<ClassifierException>(() => StanceClassifier.Load(path));
+        var e = Assert.Throws<ClassifierException>(() => StanceClassifier.Load(path));
 
-            Assert.Equal(FailureKind.BadModel, e.Kind);
-            Assert.StartsWith(path + ": ", e.Message);
-            Assert.DoesNotContain('\n', e.Message);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        Assert.Equal(FailureKind.BadModel, e.Kind);
+        Assert.StartsWith(path + ": ", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
     }
 
     [Fact]
     public void a_model_without_a_text_input_fails_at_load_saying_so()
     {
-        var dir = TestFiles.NewFolder();
-        try
-        {
-            var path = Path.Combine(dir, "numbers.zip");
-            var ml = new MLContext(1);
-            var data = ml.Data.LoadFromEnumerable(new[] { new NumberRow { X = 1 }, new NumberRow { X = 2 } });
-            var model = ml.Transforms.CopyColumns("Y", "X").Fit(data);
-            ml.Model.Save(model, data.Schema, path);
+        using var dir = new TempDir();
+        var path = dir.File("numbers.zip");
+        var ml = new MLContext(1);
+        var data = ml.Data.LoadFromEnumerable(new[] { new NumberRow { X = 1 }, new NumberRow { X = 2 } });
+        var model = ml.Transforms.CopyColumns("Y", "X").Fit(data);
+        ml.Model.Save(model, data.Schema, path);
 
-            var e = Assert.Throws<ClassifierException>(() => StanceClassifier.Load(path));
+        var e = Assert.Throws<ClassifierException>(() => StanceClassifier.Load(path));
 
-            Assert.Contains("'Text'", e.Message);
-            Assert.StartsWith(path, e.Message);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        Assert.Contains("'Text'", e.Message);
+        Assert.StartsWith(path, e.Message);
     }
 
     [Fact]

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
+using Classifier.Core.Insight.Explain;
 using ConsoleTables;
 
-namespace Classifier.Core.Insight.Explain;
+namespace Classifier.Cli.Tables;
 
 /// <summary>Renders an explanation as console tables: one per label, strongest pushes first.</summary>
 public static class ExplanationTables

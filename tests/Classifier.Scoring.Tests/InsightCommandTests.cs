@@ -1,10 +1,12 @@
 using CsvHelper;
 
-namespace Classifier.Insight.Tests;
+using Classifier.Insight.Tests;
+
+namespace Classifier.Scoring.Tests;
 
 /// <summary>The insight options of classifier-score, run in process on the tiny linear model.</summary>
 [Collection(TinyModelsCollection.Name)]
-public sealed class ScoringCommandTests(TinyModels models)
+public sealed class InsightCommandTests(TinyModels models)
 {
     [Fact]
     public void explain_prints_the_pushes_of_each_label_after_the_scores()

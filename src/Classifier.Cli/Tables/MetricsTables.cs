@@ -1,7 +1,8 @@
 using System.Globalization;
+using Classifier.Core.Evaluation;
 using ConsoleTables;
 
-namespace Classifier.Core.Evaluation;
+namespace Classifier.Cli.Tables;
 
 /// <summary>Renders figures as console tables (rows = truth, columns = predicted in confusion matrices).</summary>
 public static class MetricsTables
@@ -35,7 +36,7 @@ public static class MetricsTables
         return table.ToString();
     }
 
-    public static string Leaderboard(IEnumerable<Model.LeaderboardEntry> entries)
+    public static string Leaderboard(IEnumerable<Classifier.Core.Model.LeaderboardEntry> entries)
     {
         var table = Table("rank", "trainer", "macro-F1 (mean ± sd)", "accuracy", "log-loss", "seconds");
         var rank = 1;

@@ -3,7 +3,7 @@ using Classifier.Core;
 using Classifier.Core.Model;
 using Classifier.Tests.Support;
 
-namespace Classifier.Tests.Training;
+namespace Classifier.Training.Tests;
 
 /// <summary>The training command end to end: its output files, its errors and its exit codes.</summary>
 public sealed class TrainingCommandTests : IDisposable

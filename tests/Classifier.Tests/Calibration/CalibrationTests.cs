@@ -1,6 +1,6 @@
 using Classifier.Core.Calibration;
 
-namespace Classifier.Embeddings.Tests;
+namespace Classifier.Tests.Calibration;
 
 public sealed class CalibrationTests
 {

@@ -1,6 +1,7 @@
+using Classifier.Core.Scoring;
 using ConsoleTables;
 
-namespace Classifier.Core.Scoring;
+namespace Classifier.Cli.Tables;
 
 /// <summary>A ConsoleTables table of a few texts: the text (cut to fit), label, confidence and every label's probability.</summary>
 public static class PredictionTable

@@ -1,3 +1,4 @@
+using Classifier.Core;
 using Classifier.Core.Contract;
 using Classifier.Core.IO;
 using Classifier.Core.Model;
@@ -5,7 +6,7 @@ using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Classifier.Core.Onnx;
+namespace Classifier.Onnx;
 
 /// <summary>
 /// Writes a text classifier as an ONNX model with Microsoft.ML.OnnxConverter, keeping only the

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Classifier.Core.Onnx;
+namespace Classifier.Onnx;
 
 /// <summary>
 /// Just enough of the protobuf wire format to edit a few attributes of an exported ONNX model:

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Classifier.Core.Embeddings;
+namespace Classifier.Embeddings;
 
 /// <summary>
 /// Cleans text before the MiniLM tokenizer sees it. Its basic tokenizer splits only on ' ' and "\r\n"
@@ -11,6 +11,7 @@ namespace Classifier.Core.Embeddings;
 /// </summary>
 public static partial class EmbeddingText
 {
+    /// <summary>Collapses whitespace to single spaces and strips accents (NFD, drop non-spacing marks, NFC).</summary>
     public static string Clean(string? text)
     {
         if (string.IsNullOrEmpty(text)) return "";

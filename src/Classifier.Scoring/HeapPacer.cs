@@ -1,4 +1,4 @@
-namespace Classifier.Core.Scoring;
+namespace Classifier.Scoring;
 
 /// <summary>
 /// Keeps a streaming run's heap flat. A run allocates about a kilobyte per row, nearly all of it dead
@@ -6,14 +6,17 @@ namespace Classifier.Core.Scoring;
 /// 100-150 MB between collections, and the GCgen0size settings are ignored with regions), so the
 /// peak memory depended on the machine rather than on what the run holds. Collecting the young
 /// generation every <see cref="Budget"/> bytes costs a few milliseconds per collection, since only
-/// the batches in flight survive.
+/// the batches in flight survive. Forcing collections is the process's business, not a library's,
+/// so the scoring program installs this through <see cref="Core.Scoring.ScoringOptions.AfterBatch"/>.
 /// </summary>
 internal sealed class HeapPacer
 {
+    /// <summary>Bytes allocated between young-generation collections.</summary>
     public const long Budget = 32L << 20;
 
     private long next = GC.GetTotalAllocatedBytes() + Budget;
 
+    /// <summary>Collects the young generation when <see cref="Budget"/> more bytes were allocated since the last time.</summary>
     public void Tick()
     {
         var allocated = GC.GetTotalAllocatedBytes();

@@ -1,13 +1,17 @@
 using System.Diagnostics;
 using Classifier.Core.Calibration;
 using Classifier.Core.Data;
-using Classifier.Core.Embeddings;
+using Classifier.Cli.Tables;
+using Classifier.Core;
+using Classifier.Core.Features;
 using Classifier.Core.Evaluation;
 using Classifier.Core.IO;
 using Classifier.Core.Model;
-using Classifier.Core.Onnx;
+using Classifier.Core.Training;
+using Classifier.Embeddings;
+using Classifier.Onnx;
 
-namespace Classifier.Core.Training;
+namespace Classifier.Training;
 
 /// <summary>The files and choices of one training run, as the training command takes them.</summary>
 public sealed record TrainingJobOptions

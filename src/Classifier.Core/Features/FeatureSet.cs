@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Classifier.Core.Embeddings;
+namespace Classifier.Core.Features;
 
 /// <summary>Which feature blocks the trainer sees.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<FeatureSet>))]
@@ -9,10 +9,10 @@ public enum FeatureSet
     /// <summary>Word and character n-grams only: plain Microsoft.ML loads the model.</summary>
     Ngrams,
 
-    /// <summary>384-dim MiniLM sentence embeddings only: loading needs Classifier.Core.</summary>
+    /// <summary>384-dim MiniLM sentence embeddings only: loading needs Classifier.Embeddings.</summary>
     Embeddings,
 
-    /// <summary>N-grams and embeddings concatenated: loading needs Classifier.Core.</summary>
+    /// <summary>N-grams and embeddings concatenated: loading needs Classifier.Embeddings.</summary>
     Both,
 }
 

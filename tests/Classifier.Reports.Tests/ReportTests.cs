@@ -6,7 +6,9 @@ using Classifier.Reports;
 using Classifier.Core.Model;
 using SkiaSharp;
 
-namespace Classifier.Insight.Tests;
+using Classifier.Insight.Tests;
+
+namespace Classifier.Reports.Tests;
 
 [Collection(TinyModelsCollection.Name)]
 public sealed class ReportTests(TinyModels models)
