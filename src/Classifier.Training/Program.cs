@@ -18,6 +18,8 @@ public static class Program
         var data = new Option<string>("--data") { Description = "Labeled training CSV.", DefaultValueFactory = _ => defaults.DataPath };
         var test = new Option<string>("--test") { Description = "Held-out labeled CSV for the reported figures; 'none' to skip.", DefaultValueFactory = _ => defaults.TestPath! };
         var ood = new Option<string>("--ood") { Description = "Out-of-domain labeled CSV the final model is also evaluated on (skipped when the default is absent); 'none' to skip.", DefaultValueFactory = _ => defaults.OodPath! };
+        var dev = new Option<string>("--dev") { Description = "Development labeled CSV (for choosing settings) the final model is evaluated on, with figures per --group-column value (skipped when the default is absent); 'none' to skip.", DefaultValueFactory = _ => defaults.DevPath! };
+        var groupColumn = new Option<string>("--group-column") { Description = "Column of the dev file to report figures per value of (when it has one).", DefaultValueFactory = _ => defaults.GroupColumn };
         var misclassified = new Option<string?>("--misclassified") { Description = "Write the misclassified test and out-of-domain rows, with their probabilities, to this CSV." };
         var features = new Option<string>("--features") { Description = "ngrams | embeddings (all-MiniLM-L6-v2 sentence embeddings) | both.", DefaultValueFactory = _ => FeatureOptions.Default.Set.Name() };
         features.AcceptOnlyFromAmong([.. FeatureSets.All.Select(f => f.Name())]);
@@ -39,7 +41,7 @@ public static class Program
 
         var root = new RootCommand("Train the stance classifier on a labeled CSV, report cross-validated and held-out figures, and save the model zip with its card.")
         {
-            data, test, ood, model, textColumn, labelColumn, trainer, features, folds, seed, wordNgrams, charNgrams, maxNgrams, l2, calibrate, misclassified, report, onnx,
+            data, test, ood, dev, groupColumn, model, textColumn, labelColumn, trainer, features, folds, seed, wordNgrams, charNgrams, maxNgrams, l2, calibrate, misclassified, report, onnx,
         };
 
         root.SetAction(parse => CommandShell.Guard(stderr, () =>
@@ -59,7 +61,9 @@ public static class Program
             {
                 DataPath = parse.GetValue(data)!,
                 TestPath = string.Equals(testPath, "none", StringComparison.OrdinalIgnoreCase) ? null : testPath,
-                OodPath = OodPath(parse.GetValue(ood)!, explicitlyGiven: parse.GetResult(ood) is { Implicit: false }, stdout),
+                OodPath = OptionalFile(parse.GetValue(ood)!, explicitlyGiven: parse.GetResult(ood) is { Implicit: false }, "out-of-domain", "--ood", stdout),
+                DevPath = OptionalFile(parse.GetValue(dev)!, explicitlyGiven: parse.GetResult(dev) is { Implicit: false }, "development", "--dev", stdout),
+                GroupColumn = parse.GetValue(groupColumn)!,
                 MisclassifiedPath = parse.GetValue(misclassified),
                 Calibrate = parse.GetValue(calibrate) == "temperature",
                 ModelPath = parse.GetValue(model)!,
@@ -85,12 +89,12 @@ public static class Program
         return CommandShell.Invoke(root, args, stdout, stderr);
     }
 
-    /// <summary>The default out-of-domain file is optional (other data sets have none); a path the user names is not.</summary>
-    private static string? OodPath(string value, bool explicitlyGiven, TextWriter log)
+    /// <summary>The default out-of-domain and dev files are optional (other data sets have none); a path the user names is not.</summary>
+    private static string? OptionalFile(string value, bool explicitlyGiven, string what, string option, TextWriter log)
     {
         if (string.Equals(value, "none", StringComparison.OrdinalIgnoreCase)) return null;
         if (explicitlyGiven || File.Exists(value)) return value;
-        log.WriteLine($"No out-of-domain file at {value}: skipping that evaluation (name one with --ood).");
+        log.WriteLine($"No {what} file at {value}: skipping that evaluation (name one with {option}).");
         return null;
     }
 

@@ -24,6 +24,12 @@ public sealed record TrainingJobOptions
     /// <summary>Out-of-domain labeled file the final model is also evaluated on; null to skip.</summary>
     public string? OodPath { get; init; } = "data/stance-ood.csv";
 
+    /// <summary>Development file for choosing settings; evaluated and split by <see cref="GroupColumn"/>; null to skip.</summary>
+    public string? DevPath { get; init; } = "data/stance-dev.csv";
+
+    /// <summary>Column of the dev file whose groups get figures of their own (skipped when the file has no such column).</summary>
+    public string GroupColumn { get; init; } = "register";
+
     /// <summary>Where to write the misclassified test and out-of-domain rows; null for none.</summary>
     public string? MisclassifiedPath { get; init; }
 
@@ -62,9 +68,11 @@ public static class TrainingJob
         var train = LabeledCsv.Read(job.DataPath, job.TextColumn, job.LabelColumn);
         var test = job.TestPath is null ? null : LabeledCsv.Read(job.TestPath, job.TextColumn, job.LabelColumn);
         var ood = job.OodPath is null ? null : LabeledCsv.Read(job.OodPath, job.TextColumn, job.LabelColumn);
+        var dev = job.DevPath is null ? null : LabeledCsv.Read(job.DevPath, job.TextColumn, job.LabelColumn, job.GroupColumn);
         ReportRead(log, train);
         if (test is not null) ReportRead(log, test);
         if (ood is not null) ReportRead(log, ood);
+        if (dev is not null) ReportRead(log, dev);
 
         var options = job.Training;
         try
@@ -74,10 +82,10 @@ public static class TrainingJob
                 // Every text is encoded once, in batches; folds, the final fit and evaluation hit the cache.
                 var watch0 = Stopwatch.StartNew();
                 var before = SentenceEmbedder.EncodedCount;
-                SentenceEmbedder.Prime(new[] { train, test, ood }.OfType<LabeledData>().SelectMany(d => d.Rows).Select(r => r.Text));
+                SentenceEmbedder.Prime(new[] { train, test, ood, dev }.OfType<LabeledData>().SelectMany(d => d.Rows).Select(r => r.Text));
                 log.WriteLine($"Encoded {SentenceEmbedder.EncodedCount - before:N0} distinct texts with all-MiniLM-L6-v2 in {watch0.Elapsed.TotalSeconds:0.0} s.");
             }
-            return Train(job, options, train, test, ood, log);
+            return Train(job, options, train, test, ood, dev, log);
         }
         finally
         {
@@ -85,7 +93,7 @@ public static class TrainingJob
         }
     }
 
-    private static TrainingJobResult Train(TrainingJobOptions job, TrainingOptions options, LabeledData train, LabeledData? test, LabeledData? ood, TextWriter log)
+    private static TrainingJobResult Train(TrainingJobOptions job, TrainingOptions options, LabeledData train, LabeledData? test, LabeledData? ood, LabeledData? dev, TextWriter log)
     {
         List<LeaderboardEntry>? leaderboard = null;
         CrossValidationSummary cv;
@@ -121,6 +129,14 @@ public static class TrainingJob
         // The saved model's own probabilities (calibrated when it is); "before" figures undo nothing, they come from T = 1.
         var testScored = Evaluate(model, test, "Held-out test file", log);
         var oodScored = Evaluate(model, ood, "Out-of-domain file", log);
+        var devScored = Evaluate(model, dev, "Development file", log);
+        IReadOnlyList<GroupMetrics>? devGroups = null;
+        if (dev?.Groups is { } groups && devScored is not null)
+        {
+            devGroups = GroupMetrics.Compute(model.Labels, Truth(dev.Rows, model.Labels), devScored.Value.Probabilities, groups);
+            log.WriteLine($"Development file by {dev.GroupColumn} (macro-F1 over the labels each group holds):");
+            log.Write(MetricsTables.Groups(dev.GroupColumn!, devGroups));
+        }
         foreach (var (data, scored) in new[] { (test, testScored), (ood, oodScored) })
         {
             if (data is null || scored is null) continue;
@@ -159,6 +175,10 @@ public static class TrainingJob
             TestMetrics = testScored?.Report,
             Ood = ood is null ? null : Describe(ood),
             OodMetrics = oodScored?.Report,
+            Dev = dev is null ? null : Describe(dev),
+            DevMetrics = devScored?.Report,
+            DevGroupColumn = devGroups is null ? null : dev!.GroupColumn,
+            DevByGroup = devGroups,
             Calibration = calibration,
             Leaderboard = leaderboard,
             Seed = options.Seed,

@@ -108,6 +108,38 @@ public sealed class EvaluationOptionsTests : IDisposable
     }
 
     [Fact]
+    public void the_dev_file_is_evaluated_and_split_by_register_in_the_card()
+    {
+        var rows = Fixture.Rows();
+        // Dev rows: the fixture's own sentences in two registers (easy, so figures are high but real).
+        var dev = _dir.Write("dev.csv", "text,label,register\n" + string.Concat(rows.Take(12).Select((r, i) =>
+            $"\"{r.Text.Replace("\"", "\"\"")}\",{r.Label},{(i % 2 == 0 ? "news" : "court")}\n")));
+        var model = _dir.File("m.zip");
+
+        var (code, output, err) = TrainingCommand.Run("--data", TrainCsv(), "--test", "none", "--dev", dev, "--model", model, "--folds", "2");
+
+        Assert.True(code == 0, err);
+        Assert.Contains("Development file by register", output);
+        var card = ModelCard.TryRead(model)!;
+        Assert.Equal(12, card.DevMetrics!.Rows);
+        Assert.Equal("register", card.DevGroupColumn);
+        Assert.Equal(["court", "news"], card.DevByGroup!.Select(g => g.Group));
+        Assert.Equal([6, 6], card.DevByGroup!.Select(g => g.Rows));
+        Assert.All(card.DevByGroup!, g => Assert.InRange(g.Accuracy, 0, 1));
+    }
+
+    [Fact]
+    public void dev_none_skips_the_dev_evaluation()
+    {
+        var model = _dir.File("m.zip");
+        var (code, _, err) = TrainingCommand.Run("--data", TrainCsv(), "--test", "none", "--dev", "none", "--model", model, "--folds", "2");
+        Assert.True(code == 0, err);
+        var card = ModelCard.TryRead(model)!;
+        Assert.Null(card.DevMetrics);
+        Assert.Null(card.DevByGroup);
+    }
+
+    [Fact]
     public void an_unknown_feature_set_is_a_bad_argument()
     {
         var (code, _, err) = TrainingCommand.Run("--data", TrainCsv(), "--model", _dir.File("m.zip"), "--features", "bert");

@@ -36,6 +36,14 @@ public static class MetricsTables
         return table.ToString();
     }
 
+    /// <summary>Rows, macro-F1 (over the labels each group holds) and accuracy per group.</summary>
+    public static string Groups(string column, IEnumerable<GroupMetrics> groups)
+    {
+        var table = Table(column, "rows", "macro-F1", "accuracy");
+        foreach (var g in groups) table.AddRow(g.Group, g.Rows, F(g.MacroF1), F(g.Accuracy));
+        return table.ToString();
+    }
+
     public static string Leaderboard(IEnumerable<Classifier.Core.Model.LeaderboardEntry> entries)
     {
         var table = Table("rank", "trainer", "macro-F1 (mean ± sd)", "accuracy", "log-loss", "seconds");

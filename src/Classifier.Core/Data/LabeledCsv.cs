@@ -7,8 +7,12 @@ public sealed record LabeledData(
     string Path,
     IReadOnlyList<LabeledExample> Rows,
     int SkippedEmptyText,
-    int SkippedEmptyLabel)
+    int SkippedEmptyLabel,
+    IReadOnlyList<string>? Groups = null)
 {
+    /// <summary>The group column's name when one was read (<see cref="Groups"/> then holds one value per row).</summary>
+    public string? GroupColumn { get; init; }
+
     public int Skipped => SkippedEmptyText + SkippedEmptyLabel;
 
     /// <summary>The distinct labels, ordinal-sorted so that key order never depends on row order.</summary>
@@ -22,7 +26,11 @@ public sealed record LabeledData(
 /// </summary>
 public static class LabeledCsv
 {
-    public static LabeledData Read(string path, string textColumn = "text", string labelColumn = "label")
+    /// <param name="groupColumn">
+    /// Also read this column (for example <c>register</c>) into <see cref="LabeledData.Groups"/>, when the
+    /// file has it; a file without it reads as if none was asked for.
+    /// </param>
+    public static LabeledData Read(string path, string textColumn = "text", string labelColumn = "label", string? groupColumn = null)
     {
         if (string.IsNullOrWhiteSpace(path)) throw ClassifierException.Arguments("No data file given.");
         if (Directory.Exists(path)) throw ClassifierException.Input($"{path}: is a folder, not a CSV file.");
@@ -37,6 +45,7 @@ public static class LabeledCsv
         };
 
         var rows = new List<LabeledExample>();
+        List<string>? groups = null;
         int emptyText = 0, emptyLabel = 0;
         try
         {
@@ -46,6 +55,8 @@ public static class LabeledCsv
 
             var textIndex = ColumnIndex(path, headers, textColumn, "text");
             var labelIndex = ColumnIndex(path, headers, labelColumn, "label");
+            var groupIndex = groupColumn is null ? -1 : FindColumn(headers, groupColumn);
+            if (groupIndex >= 0) groups = [];
 
             while (reader.Read())
             {
@@ -54,6 +65,7 @@ public static class LabeledCsv
                 if (string.IsNullOrWhiteSpace(text)) { emptyText++; continue; }
                 if (label.Length == 0) { emptyLabel++; continue; }
                 rows.Add(new LabeledExample(text, label));
+                groups?.Add(reader.GetString(groupIndex).Trim());
             }
         }
         catch (CsvFormatException e)
@@ -75,15 +87,22 @@ public static class LabeledCsv
             throw ClassifierException.Input($"{path}: no usable rows: {why}.");
         }
 
-        return new LabeledData(path, rows, emptyText, emptyLabel);
+        return new LabeledData(path, rows, emptyText, emptyLabel, groups) { GroupColumn = groups is null ? null : groupColumn };
     }
 
-    private static int ColumnIndex(string path, IReadOnlyList<string> headers, string name, string role)
+    private static int FindColumn(IReadOnlyList<string> headers, string name)
     {
         for (var i = 0; i < headers.Count; i++)
         {
             if (string.Equals(headers[i].Trim(), name, StringComparison.OrdinalIgnoreCase)) return i;
         }
+        return -1;
+    }
+
+    private static int ColumnIndex(string path, IReadOnlyList<string> headers, string name, string role)
+    {
+        var index = FindColumn(headers, name);
+        if (index >= 0) return index;
         var found = string.Join(", ", headers.Select(h => $"'{h}'"));
         throw ClassifierException.Input($"{path}: no {role} column '{name}' (columns found: {found}).");
     }

@@ -39,6 +39,14 @@ public sealed record ModelCard
     public DataFileInfo? Ood { get; init; }
     public EvaluationReport? OodMetrics { get; init; }
 
+    /// <summary>The development file settings were chosen on, and the saved model's figures on it.</summary>
+    public DataFileInfo? Dev { get; init; }
+    public EvaluationReport? DevMetrics { get; init; }
+
+    /// <summary>The dev file's column the figures are split by (<c>register</c>), and the figures per group.</summary>
+    public string? DevGroupColumn { get; init; }
+    public IReadOnlyList<GroupMetrics>? DevByGroup { get; init; }
+
     /// <summary>Temperature fitted on out-of-fold predictions, whether it is applied, and ECE before/after.</summary>
     public Calibration.CalibrationInfo? Calibration { get; init; }
     public IReadOnlyList<LeaderboardEntry>? Leaderboard { get; init; }
