@@ -38,8 +38,11 @@ public static class Program
                 FeatureVariants.Run(Arg("--data", "data/stance.csv"), Arg("--test", "data/stance-test.csv"), Arg("--ood", "data/stance-ood.csv"),
                     Arg("--variants", "w2c4,w2,w2c3,w1c3").Split(','), Arg("--out", "bench/out"));
                 return 0;
+            case "sweep":
+                SettingsSweep.Run(Arg("--data", "data/stance.csv"), Arg("--dev", "data/stance-dev.csv"), Arg("--candidates", "lbfgs:ngrams:w2c4:20000:0.1").Split(','));
+                return 0;
             default:
-                Console.Error.WriteLine("usage: classifier-bench generate|fasttext-files|profile|features [--rows N] [--out F] [--input F] [--variants w2c4,w2]");
+                Console.Error.WriteLine("usage: classifier-bench generate|fasttext-files|profile|features|sweep [--rows N] [--out F] [--input F] [--variants w2c4,w2]");
                 return 2;
         }
     }
