@@ -6,6 +6,7 @@ using Classifier.Core.Evaluation;
 using Classifier.Core.IO;
 using Classifier.Core.Model;
 using Classifier.Core.Onnx;
+using Classifier.Core.Quantification;
 
 namespace Classifier.Core.Training;
 
@@ -157,6 +158,8 @@ public static class TrainingJob
             OodMetrics = oodScored?.Report,
             Calibration = calibration,
             Leaderboard = leaderboard,
+            // The saved model's probabilities: temperature-scaled when it is calibrated.
+            Quantification = QuantificationStats.FromOutOfFold(model.Labels, trainTruth, job.Calibrate ? TemperatureScaling.Apply(outOfFold, temperature) : outOfFold, options.Folds),
             Seed = options.Seed,
             MlNetVersion = MlNetVersion(),
             CreatedUtc = DateTimeOffset.UtcNow,
