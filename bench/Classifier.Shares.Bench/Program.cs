@@ -12,11 +12,17 @@ using Classifier.Core.Scoring;
 //
 //   classifier-shares-bench [--model models/stance.zip] [--data data/stance-test.csv] [--samples 200]
 //                           [--size 300] [--method pacc|acc|both] [--replicates 1000] [--seed 20191004]
+//                           [--calibration card|half] [--draw exact|iid]
+// --calibration card: the error rates in the model card (cross-validation out-of-fold rows of the training
+// data), samples from all of --data. half: the error rates measured on one half of --data (per label),
+// samples from the other half: what the estimate does when its error rates come from text like the corpus.
+// --draw exact: every sample holds the mix exactly; iid: each row's label is drawn from the mix (the sample is
+// a random draw from a population with that share, which is what the interval is for).
 var inv = CultureInfo.InvariantCulture;
 var settings = new Dictionary<string, string>
 {
     ["--model"] = "models/stance.zip", ["--data"] = "data/stance-test.csv", ["--samples"] = "200", ["--size"] = "300",
-    ["--method"] = "both", ["--replicates"] = ShareOptions.DefaultReplicates.ToString(inv), ["--seed"] = "20191004",
+    ["--method"] = "both", ["--calibration"] = "card", ["--draw"] = "exact", ["--replicates"] = ShareOptions.DefaultReplicates.ToString(inv), ["--seed"] = "20191004",
 };
 for (var i = 0; i < args.Length; i++)
 {
@@ -36,6 +42,12 @@ try
     var stats = ShareEstimator.RequireStats(ModelCard.TryRead(modelPath), modelPath);
     var data = LabeledCsv.Read(settings["--data"]);
     var pool = ShiftedMixes.Pool(new BatchScorer(model), data.Rows, data.Path);
+    if (settings["--calibration"] == "half")
+    {
+        var (calibration, rest) = ShiftedMixes.Halves(pool, int.Parse(settings["--seed"], inv));
+        stats = ShiftedMixes.StatsOf(model.Labels, calibration, $"the model's predictions on half of {data.Path}");
+        pool = rest;
+    }
     var samples = int.Parse(settings["--samples"], inv);
     var size = int.Parse(settings["--size"], inv);
     var seed = int.Parse(settings["--seed"], inv);
@@ -51,8 +63,8 @@ try
         ? [[0.70, 0.15, 0.15], [0.15, 0.70, 0.15], [0.15, 0.15, 0.70], [0.33, 0.33, 0.34]]
         : [[.. labels.Select(_ => 1.0 / labels.Count)]];
 
-    Console.WriteLine($"model {modelPath} ({stats.Source}, {stats.RowsPerLabel.Sum():N0} rows); samples drawn from {data.Path} ({data.Rows.Count:N0} rows); " +
-        $"{samples} samples of {size} rows per mix; {int.Parse(settings["--replicates"], inv):N0} bootstrap replicates; 95% intervals; seed {seed}.");
+    Console.WriteLine($"model {modelPath} ({stats.Source}, {stats.RowsPerLabel.Sum():N0} rows); samples drawn from {data.Path} ({pool.Count:N0} rows); " +
+        $"{samples} samples of {size} rows per mix ({(settings["--draw"] == "iid" ? "labels drawn from the mix" : "exact mix")}); {int.Parse(settings["--replicates"], inv):N0} bootstrap replicates; 95% intervals; seed {seed}.");
     Console.WriteLine($"mix order: {string.Join(" / ", labels)}");
     Console.WriteLine();
     foreach (var method in methods)
@@ -65,14 +77,15 @@ try
         var coverage = new List<double>();
         foreach (var mix in mixes)
         {
-            var outcome = ShiftedMixes.Run(stats, labels, pool, mix, samples, size, options, seed);
+            var outcome = ShiftedMixes.Run(stats, labels, pool, mix, samples, size, options, seed, exactMix: settings["--draw"] != "iid");
             var name = string.Join("/", mix.Select(m => (m * 100).ToString("0", inv)));
             for (var l = 0; l < labels.Count; l++)
             {
                 Console.WriteLine($"| {name} | {labels[l]} | {P(outcome.Mix[l])} | {P(outcome.MeanCcShare[l])} | {P(outcome.MeanShare[l])} | " +
                     $"{F(outcome.CcMae[l])} | {F(outcome.ShareMae[l])} | {P(outcome.Coverage[l])} | {F(outcome.MeanWidth[l])} |");
             }
-            Console.WriteLine($"| {name} | **all** | | | | **{F(outcome.CcMaeAll)}** | **{F(outcome.ShareMaeAll)}** | **{P(outcome.CoverageAll)}** | |");
+            var verdict = !outcome.DiffersBeyondNoise ? "within noise" : outcome.MaeDifference < 0 ? "share better" : "cc better";
+            Console.WriteLine($"| {name} | **all** | | | | **{F(outcome.CcMaeAll)}** | **{F(outcome.ShareMaeAll)}** | **{P(outcome.CoverageAll)}** | {verdict} (diff {outcome.MaeDifference.ToString("+0.000;-0.000;0.000", inv)} ± {F(2 * outcome.MaeDifferenceSe)}) |");
             coverage.Add(outcome.CoverageAll);
         }
         Console.WriteLine();

@@ -63,13 +63,15 @@ public static class Program
         var confidence = new Option<double>("--confidence") { Description = "With --shares: coverage of the intervals (0-1).", DefaultValueFactory = _ => 0.95 };
         var seed = new Option<int>("--seed") { Description = "With --shares: the bootstrap's seed; the same seed and input give the same intervals.", DefaultValueFactory = _ => new ShareOptions().Seed };
         var replicates = new Option<int>("--replicates") { Description = "With --shares: bootstrap replicates.", DefaultValueFactory = _ => ShareOptions.DefaultReplicates };
+        var calibration = new Option<string?>("--calibration") { Description = "With --shares: a labeled CSV sampled from the same kind of text as --input (same text column, a label column), never trained on; the model's error rates are measured on it instead of taken from the card." };
+        var calibrationLabel = new Option<string>("--calibration-label-column") { Description = "With --calibration: its label column.", DefaultValueFactory = _ => "label" };
         var minGroupSize = new Option<int>("--min-group-size") { Description = "With --shares: groups with fewer texts get no estimate, only a note.", DefaultValueFactory = _ => 30 };
 
         var root = new RootCommand("Score text with a saved stance model: single texts (--text), lines on standard input, or a CSV corpus (--input/--output).")
         {
             model, text, input, output, textColumn, format, sentences, aggregate, minConfidence, errors, strict, force, excelSafe, quiet, threads, batchSize,
             engine, explain, explainTop, suggest, labeled, report, dateColumn,
-            shares, shareMethod, groupBy, period, confidence, seed, replicates, minGroupSize,
+            shares, shareMethod, groupBy, period, confidence, seed, replicates, minGroupSize, calibration, calibrationLabel,
         };
 
         root.SetAction(parse =>
@@ -103,6 +105,8 @@ public static class Program
                     Force = parse.GetValue(force),
                     Scoring = scoring,
                     SharesPath = parse.GetValue(shares),
+                    CalibrationPath = parse.GetValue(calibration),
+                    CalibrationLabelColumn = parse.GetValue(calibrationLabel)!,
                     Shares = new ShareOptions
                     {
                         Method = parse.GetValue(shareMethod) == "acc" ? ShareMethod.Acc : ShareMethod.Pacc,
@@ -128,7 +132,8 @@ public static class Program
                 if (job.SharesPath is null)
                 {
                     foreach (var (name, given) in new[] { ("--group-by", parse.GetResult(groupBy)), ("--share-method", parse.GetResult(shareMethod)), ("--period", parse.GetResult(period)),
-                        ("--confidence", parse.GetResult(confidence)), ("--seed", parse.GetResult(seed)), ("--replicates", parse.GetResult(replicates)), ("--min-group-size", parse.GetResult(minGroupSize)) })
+                        ("--confidence", parse.GetResult(confidence)), ("--seed", parse.GetResult(seed)), ("--replicates", parse.GetResult(replicates)), ("--min-group-size", parse.GetResult(minGroupSize)),
+                        ("--calibration", parse.GetResult(calibration)), ("--calibration-label-column", parse.GetResult(calibrationLabel)) })
                     {
                         if (given is { Implicit: false }) throw ClassifierException.Arguments($"{name} works with --shares FILE.");
                     }

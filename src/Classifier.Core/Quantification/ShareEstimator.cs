@@ -20,6 +20,7 @@ public sealed class ShareEstimator
     private readonly byte[] _weights;
     private readonly long[] _fixed;
     private readonly ulong _documentSeed;
+    private readonly string _source;
     private (string Group, string Period) _lastKey;
     private ShareAccumulator? _last;
 
@@ -32,6 +33,7 @@ public sealed class ShareEstimator
         _options = options.Checked();
         _labels = labels;
         _calibration = stats.Check(labels, cardPath);
+        _source = stats.Source;
         _pointMatrix = options.Method == ShareMethod.Acc ? stats.ConfusionArray() : stats.MeanProbabilityArray();
         _overall = new ShareAccumulator(labels.Count, options.Replicates, options.Method, "");
         _weights = new byte[options.Replicates];
@@ -76,7 +78,7 @@ public sealed class ShareEstimator
             ? [overall]
             : _groups.OrderBy(g => g.Key.Group, StringComparer.Ordinal).ThenBy(g => g.Key.Period, StringComparer.Ordinal)
                 .Select(g => Estimate(g.Key.Group, g.Key.Period, g.Value, matrices)).ToArray();
-        return new ShareResults(_labels, _options.MethodName, _options.Confidence, _options.Replicates, _options.Seed, groups, overall);
+        return new ShareResults(_labels, _options.MethodName, _options.Confidence, _options.Replicates, _options.Seed, groups, overall) { ErrorRates = _source };
     }
 
     private void Add(ShareAccumulator? group, int predicted, ReadOnlySpan<float> probabilities)

@@ -46,7 +46,7 @@ public static class ShareFiles
             table.AddRow(label.Label, P(label.CcShare), P(label.Share),
                 label.CiLow is null ? "" : $"{P(label.CiLow)} - {P(label.CiHigh)}");
         }
-        var head = $"Shares of {overall.N.ToString("N0", CultureInfo.InvariantCulture)} texts ({results.Replicates:N0} bootstrap replicates, seed {results.Seed}):";
+        var head = $"Shares of {overall.N.ToString("N0", CultureInfo.InvariantCulture)} texts ({results.Replicates:N0} bootstrap replicates, seed {results.Seed}; error rates from {results.ErrorRates}):";
         var groups = results.Groups.Count > 1 || results.GroupColumn is not null || results.DateColumn is not null
             ? $"\n{results.Groups.Count:N0} groups, {results.Groups.Count(g => !g.Estimated):N0} without an estimate (fewer texts than --min-group-size or no readable date)."
             : "";

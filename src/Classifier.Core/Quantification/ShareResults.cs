@@ -20,6 +20,9 @@ public sealed record ShareResults(
     IReadOnlyList<ShareEstimate> Groups,
     ShareEstimate Overall)
 {
+    /// <summary>Where the error rates came from (the card's out-of-fold rows, or a labeled file).</summary>
+    public string ErrorRates { get; init; } = "";
+
     /// <summary>The group column used, or null for one group "all".</summary>
     public string? GroupColumn { get; init; }
 

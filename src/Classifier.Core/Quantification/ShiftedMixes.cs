@@ -13,8 +13,13 @@ public sealed record MixOutcome(
     IReadOnlyList<double> CcMae,
     IReadOnlyList<double> ShareMae,
     IReadOnlyList<double> Coverage,
-    IReadOnlyList<double> MeanWidth)
+    IReadOnlyList<double> MeanWidth,
+    double MaeDifference,
+    double MaeDifferenceSe)
 {
+    /// <summary>True when the corrected share's MAE and classify-and-count's differ by more than twice the standard error of their paired difference.</summary>
+    public bool DiffersBeyondNoise => Math.Abs(MaeDifference) > 2 * MaeDifferenceSe;
+
     /// <summary>Mean absolute error of classify-and-count over samples and labels.</summary>
     public double CcMaeAll => CcMae.Average();
 
@@ -33,10 +38,15 @@ public sealed record MixOutcome(
 /// </summary>
 public static class ShiftedMixes
 {
-    /// <summary>Estimates <paramref name="samples"/> samples of <paramref name="size"/> texts with label mix <paramref name="mix"/> (label order, sums to 1).</summary>
+    /// <summary>
+    /// Estimates <paramref name="samples"/> samples of <paramref name="size"/> texts with label mix
+    /// <paramref name="mix"/> (label order, sums to 1). With <paramref name="exactMix"/> every sample holds the
+    /// mix exactly (its own share is the mix); otherwise each text's label is drawn from the mix, so the
+    /// samples are random draws from a population whose share is the mix, which is what the intervals claim to cover.
+    /// </summary>
     public static MixOutcome Run(
         QuantificationStats stats, IReadOnlyList<string> labels, IReadOnlyList<ScoredExample> pool,
-        IReadOnlyList<double> mix, int samples, int size, ShareOptions options, int seed)
+        IReadOnlyList<double> mix, int samples, int size, ShareOptions options, int seed, bool exactMix = true)
     {
         var k = labels.Count;
         var byLabel = Enumerable.Range(0, k).Select(t => pool.Where(r => r.Truth == t).ToArray()).ToArray();
@@ -52,9 +62,15 @@ public static class ShiftedMixes
         {
             var random = new SplitMix(PoissonWeights.Mix((ulong)(uint)seed * 0x9E3779B97F4A7C15UL + (ulong)s));
             var estimator = new ShareEstimator(stats, labels, options with { Seed = unchecked(seed + 7919 * (s + 1)), MinGroupSize = 1 }, "(card)");
+            var drawn = counts;
+            if (!exactMix)
+            {
+                drawn = new int[k];
+                for (var i = 0; i < size; i++) drawn[Pick(truth, ref random)]++;
+            }
             for (var t = 0; t < k; t++)
             {
-                for (var i = 0; i < counts[t]; i++)
+                for (var i = 0; i < drawn[t]; i++)
                 {
                     var row = byLabel[t][random.Below(byLabel[t].Length)];
                     estimator.Add(row.Predicted, row.Probabilities);
@@ -69,8 +85,11 @@ public static class ShiftedMixes
         var shareMae = new double[k];
         var coverage = new double[k];
         var width = new double[k];
-        foreach (var estimate in estimates)
+        var differences = new double[samples];
+        for (var s = 0; s < samples; s++)
         {
+            var estimate = estimates[s];
+            differences[s] = Enumerable.Range(0, k).Average(l => Math.Abs(estimate.Labels[l].Share!.Value - truth[l]) - Math.Abs(estimate.Labels[l].CcShare!.Value - truth[l]));
             for (var l = 0; l < k; l++)
             {
                 var e = estimate.Labels[l];
@@ -83,7 +102,21 @@ public static class ShiftedMixes
                 width[l] += (e.CiHigh!.Value - e.CiLow.Value) / samples;
             }
         }
-        return new MixOutcome(truth, samples, size, meanCc, meanShare, ccMae, shareMae, coverage, width);
+        var meanDifference = differences.Average();
+        var sd = Math.Sqrt(differences.Sum(d => (d - meanDifference) * (d - meanDifference)) / Math.Max(1, samples - 1));
+        return new MixOutcome(truth, samples, size, meanCc, meanShare, ccMae, shareMae, coverage, width, meanDifference, sd / Math.Sqrt(samples));
+    }
+
+    private static int Pick(double[] mix, ref SplitMix random)
+    {
+        var u = (random.Next() >> 11) * (1.0 / (1UL << 53));
+        double cumulative = 0;
+        for (var i = 0; i < mix.Length - 1; i++)
+        {
+            cumulative += mix[i];
+            if (u < cumulative) return i;
+        }
+        return mix.Length - 1;
     }
 
     /// <summary>Scores labeled rows with <paramref name="scorer"/>: the pool the samples are drawn from. A label the model does not have is an error.</summary>
@@ -95,6 +128,27 @@ public static class ShiftedMixes
         var predictions = scorer.Score(rows.Select(r => r.Text).ToArray());
         return rows.Select((r, i) => new ScoredExample(index[r.Label], predictions.Predicted[i], predictions.ProbabilitiesOf(i).ToArray())).ToArray();
     }
+
+    /// <summary>
+    /// Splits scored rows in two, label by label (a seeded shuffle, every other row to each half): one
+    /// half to measure the error rates on, the other to draw samples from.
+    /// </summary>
+    public static (IReadOnlyList<ScoredExample> Calibration, IReadOnlyList<ScoredExample> Samples) Halves(IReadOnlyList<ScoredExample> pool, int seed)
+    {
+        var calibration = new List<ScoredExample>();
+        var rest = new List<ScoredExample>();
+        foreach (var label in pool.Select(r => r.Truth).Distinct().Order())
+        {
+            var random = new Random(unchecked(seed + 31 * label));
+            var members = pool.Where(r => r.Truth == label).OrderBy(_ => random.Next()).ToArray();
+            for (var i = 0; i < members.Length; i++) (i % 2 == 0 ? calibration : rest).Add(members[i]);
+        }
+        return (calibration, rest);
+    }
+
+    /// <summary>Quantification statistics measured on scored, labeled rows (not out-of-fold: say where they come from in <paramref name="source"/>).</summary>
+    public static QuantificationStats StatsOf(IReadOnlyList<string> labels, IReadOnlyList<ScoredExample> rows, string source) =>
+        QuantificationStats.FromOutOfFold(labels, rows.Select(r => r.Truth).ToArray(), rows.Select(r => r.Probabilities).ToArray(), folds: 0) with { Source = source };
 
     /// <summary>Texts per label for a mix: largest remainders, so they add up to <paramref name="size"/>.</summary>
     public static int[] Counts(IReadOnlyList<double> mix, int size)

@@ -26,6 +26,12 @@ public sealed record ScoringJobOptions
     /// <summary>Where to write the share estimates (CSV); null for none. Needs a model card with quantification statistics.</summary>
     public string? SharesPath { get; init; }
 
+    /// <summary>A labeled CSV sampled from the corpus whose rows' error rates replace the card's; null to use the card.</summary>
+    public string? CalibrationPath { get; init; }
+
+    /// <summary>The label column of <see cref="CalibrationPath"/> (its text column is the corpus's).</summary>
+    public string CalibrationLabelColumn { get; init; } = "label";
+
     /// <summary>How the shares are estimated.</summary>
     public ShareOptions Shares { get; init; } = new();
 
@@ -50,10 +56,13 @@ public static class ScoringJob
         CheckPaths(job);
         var model = ModelStore.Load(job.ModelPath);
         // Checked before any text is scored: a card without the statistics fails now, in one line.
-        var shares = job.SharesPath is null ? null : new ShareCollector(
-            new ShareEstimator(ShareEstimator.RequireStats(ModelCard.TryRead(job.ModelPath), job.ModelPath), model.Labels, job.Shares, ModelCard.PathFor(job.ModelPath)),
-            job.ShareGrouping, job.Scoring.Strict);
+        var cardStats = job.SharesPath is not null && job.CalibrationPath is null ? ErrorRates.FromCard(ModelCard.TryRead(job.ModelPath), job.ModelPath) : null;
         var scorer = new BatchScorer(model, job.Scoring.Engine);
+        var shares = job.SharesPath is null ? null : new ShareCollector(
+            job.CalibrationPath is null
+                ? new ShareEstimator(cardStats!, model.Labels, job.Shares, ModelCard.PathFor(job.ModelPath))
+                : new ShareEstimator(ErrorRates.FromLabeledFile(scorer, job.CalibrationPath, job.Scoring.TextColumn, job.CalibrationLabelColumn), model.Labels, job.Shares, job.CalibrationPath),
+            job.ShareGrouping, job.Scoring.Strict);
         var engine = new CorpusScorer(scorer, job.Scoring) { Sink = shares };
 
         ScoringSummary? summary = null;
@@ -132,6 +141,8 @@ public static class ScoringJob
         if (job.SharesPath is not null)
         {
             if (job.InputPath is null) throw ClassifierException.Arguments("--shares needs --input CORPUS.csv.");
+            if (job.CalibrationPath is not null && FullPath(job.CalibrationPath) == input)
+                throw ClassifierException.Arguments($"{job.CalibrationPath}: the calibration file is the corpus; measure the error rates on labeled rows set apart from it.");
             job.Shares.Checked();
         }
         if (job.Scoring.Aggregate && !job.Scoring.Sentences)
