@@ -177,7 +177,7 @@ public static class Program
                 {
                     var loaded = ModelStore.Load(job.ModelPath);
                     ScoredOutput.Read(job.OutputPath!, loaded.Labels, dateName, scoring.Format == OutputFormat.Jsonl)
-                        .Write(reportFolder, job.InputPath!, job.ModelPath, dateName);
+                        .Write(reportFolder, job.InputPath!, job.ModelPath, dateName, summary.Shares);
                     if (!quietRun) stderr.WriteLine($"Wrote the scoring report to {Path.Combine(reportFolder, "index.html")}.");
                 }
                 return ExitCodes.Success;

@@ -31,6 +31,12 @@ public sealed record ShareOptions
     /// <summary>A group with fewer texts gets no estimate, only a note.</summary>
     public int MinGroupSize { get; init; } = 30;
 
+    /// <summary>
+    /// Error rates to use instead of the model card's (e.g. from <c>StanceClassifier.MeasureErrorRates</c> on a
+    /// labeled sample of the corpus); null for the card's. Used by the library and the service, not by the command line.
+    /// </summary>
+    public QuantificationStats? ErrorRates { get; init; }
+
     /// <summary>Throws <see cref="ClassifierException"/> (bad arguments) naming the option that is out of range.</summary>
     public ShareOptions Checked()
     {

@@ -225,3 +225,51 @@ public sealed class SharesCommandTests(WordModel model) : IDisposable
         Assert.Equal(101_000, estimator.Finish().Overall.N);
     }
 }
+
+[Collection(WordModelCollection.Name)]
+public sealed class SharesReportTests(WordModel model) : IDisposable
+{
+    private readonly ScoringRun run = new();
+
+    public void Dispose() => run.Dispose();
+
+    [Fact]
+    public void the_report_draws_the_corrected_share_over_time_beside_classify_and_count()
+    {
+        var data = LabeledCsv.Read(Repo.File("data", "stance-test.csv"));
+        var csv = new StringBuilder("text,published\n");
+        for (var i = 0; i < data.Rows.Count; i++)
+            csv.Append('"').Append(data.Rows[i].Text.Replace("\"", "\"\"")).Append("\",").Append($"2019-{1 + i % 9:00}-15").Append('\n');
+        var corpus = run.Write("corpus.csv", csv.ToString());
+        var report = run.PathOf("report");
+
+        var code = run.Run("--input", corpus, "--output", run.PathOf("scored.csv"), "--shares", run.PathOf("shares.csv"),
+            "--date-column", "published", "--report", report, "--model", model.Path, "--quiet");
+
+        Assert.Equal(ExitCodes.Success, code);
+        var png = Path.Combine(report, "shares-1.png");
+        Assert.True(File.Exists(png));
+        Assert.Equal([137, 80, 78, 71], File.ReadAllBytes(png).Take(4));
+        var html = File.ReadAllText(Path.Combine(report, "index.html"));
+        Assert.Contains("src=\"shares-1.png\"", html);
+        Assert.Contains("Label shares, corrected", html);
+        Assert.Contains("<th>all</th><td>2019-09</td>", html);
+        Assert.Contains("classify and count", html);
+    }
+
+    [Fact]
+    public void by_group_the_report_draws_one_chart_across_the_groups()
+    {
+        var data = LabeledCsv.Read(Repo.File("data", "stance-test.csv"));
+        var csv = new StringBuilder("text,outlet\n");
+        for (var i = 0; i < data.Rows.Count; i++) csv.Append('"').Append(data.Rows[i].Text.Replace("\"", "\"\"")).Append("\",").Append("ABCD"[i % 4]).Append('\n');
+        var corpus = run.Write("corpus.csv", csv.ToString());
+        var report = run.PathOf("report");
+
+        Assert.Equal(ExitCodes.Success, run.Run("--input", corpus, "--output", run.PathOf("scored.csv"), "--shares", run.PathOf("shares.csv"),
+            "--group-by", "outlet", "--report", report, "--model", model.Path, "--quiet"));
+
+        Assert.Equal(["confidence.png", "index.html", "labels.png", "shares-1.png"], Directory.GetFiles(report).Select(Path.GetFileName).Order());
+        Assert.Contains("by outlet", File.ReadAllText(Path.Combine(report, "index.html")));
+    }
+}
