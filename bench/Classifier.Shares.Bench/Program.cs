@@ -24,6 +24,18 @@ var settings = new Dictionary<string, string>
     ["--model"] = "models/stance.zip", ["--data"] = "data/stance-test.csv", ["--samples"] = "200", ["--size"] = "300",
     ["--method"] = "both", ["--calibration"] = "card", ["--draw"] = "exact", ["--replicates"] = ShareOptions.DefaultReplicates.ToString(inv), ["--seed"] = "20191004",
 };
+if (args.Length > 0 && args[0] is "example" or "example-table")
+{
+    try
+    {
+        return args[0] == "example" ? Example.Write(args.Skip(1).ToArray()) : Example.Table(args.Skip(1).ToArray());
+    }
+    catch (ClassifierException e)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return ExitCodes.For(e.Kind);
+    }
+}
 for (var i = 0; i < args.Length; i++)
 {
     if (!settings.ContainsKey(args[i]) || i + 1 >= args.Length)
@@ -72,8 +84,8 @@ try
         var options = new ShareOptions { Method = method, Replicates = int.Parse(settings["--replicates"], inv) };
         Console.WriteLine($"method {options.MethodName}:");
         Console.WriteLine();
-        Console.WriteLine("| mix | label | true share | mean cc_share | mean share | MAE cc_share | MAE share | coverage | mean interval width |");
-        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| mix | label | true share | mean cc_share | mean share | MAE cc_share | MAE share | coverage | mean interval width | share vs cc (MAE difference ± 2 se) |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
         var coverage = new List<double>();
         foreach (var mix in mixes)
         {
@@ -82,10 +94,10 @@ try
             for (var l = 0; l < labels.Count; l++)
             {
                 Console.WriteLine($"| {name} | {labels[l]} | {P(outcome.Mix[l])} | {P(outcome.MeanCcShare[l])} | {P(outcome.MeanShare[l])} | " +
-                    $"{F(outcome.CcMae[l])} | {F(outcome.ShareMae[l])} | {P(outcome.Coverage[l])} | {F(outcome.MeanWidth[l])} |");
+                    $"{F(outcome.CcMae[l])} | {F(outcome.ShareMae[l])} | {P(outcome.Coverage[l])} | {F(outcome.MeanWidth[l])} | |");
             }
             var verdict = !outcome.DiffersBeyondNoise ? "within noise" : outcome.MaeDifference < 0 ? "share better" : "cc better";
-            Console.WriteLine($"| {name} | **all** | | | | **{F(outcome.CcMaeAll)}** | **{F(outcome.ShareMaeAll)}** | **{P(outcome.CoverageAll)}** | {verdict} (diff {outcome.MaeDifference.ToString("+0.000;-0.000;0.000", inv)} ± {F(2 * outcome.MaeDifferenceSe)}) |");
+            Console.WriteLine($"| {name} | **all** | | | | **{F(outcome.CcMaeAll)}** | **{F(outcome.ShareMaeAll)}** | **{P(outcome.CoverageAll)}** | | {verdict} (diff {outcome.MaeDifference.ToString("+0.000;-0.000;0.000", inv)} ± {F(2 * outcome.MaeDifferenceSe)}) |");
             coverage.Add(outcome.CoverageAll);
         }
         Console.WriteLine();

@@ -118,6 +118,11 @@ public sealed class ShareEstimator
             Array.Sort(replicates[l]);
             labels[l] = new LabelShare(_labels[l], cc[l], share[l], ShareMath.Quantile(replicates[l], tail), ShareMath.Quantile(replicates[l], 1 - tail));
         }
-        return new ShareEstimate(group, period, accumulator.N, labels, accumulator.Note);
+        // Every replicate clipped to the same bound: the interval [x, x] says the share is near x, not how near.
+        var pinned = labels.Where(l => l.CiHigh - l.CiLow < 1e-9).Select(l => l.Label).ToArray();
+        var notes = new List<string>();
+        if (accumulator.Note.Length > 0) notes.Add(accumulator.Note);
+        if (pinned.Length > 0) notes.Add($"{string.Join(", ", pinned)}: clipped to the same bound in every replicate, the interval does not say how near");
+        return new ShareEstimate(group, period, accumulator.N, labels, string.Join("; ", notes));
     }
 }
