@@ -17,8 +17,8 @@ public sealed class ShareEstimator
     private readonly IReadOnlyList<CalibrationRow> _calibration;
     private readonly Dictionary<(string Group, string Period), ShareAccumulator> _groups = [];
     private readonly ShareAccumulator _overall;
-    private readonly byte[] _weights;
-    private readonly long[] _fixed;
+    private readonly double[] _weights;
+    private readonly double[] _rounded;
     private readonly ulong _documentSeed;
     private readonly string _source;
     private (string Group, string Period) _lastKey;
@@ -36,8 +36,8 @@ public sealed class ShareEstimator
         _source = stats.Source;
         _pointMatrix = options.Method == ShareMethod.Acc ? stats.ConfusionArray() : stats.MeanProbabilityArray();
         _overall = new ShareAccumulator(labels.Count, options.Replicates, options.Method, "");
-        _weights = new byte[options.Replicates];
-        _fixed = new long[labels.Count];
+        _weights = new double[options.Replicates];
+        _rounded = new double[labels.Count];
         _documentSeed = PoissonWeights.Mix((ulong)(uint)options.Seed ^ 0x5DEECE66DUL);
     }
 
@@ -73,7 +73,15 @@ public sealed class ShareEstimator
     public ShareResults Finish()
     {
         var matrices = CalibrationResamples.Build(_calibration, _labels.Count, _options.Method, _options.Replicates, _options.Seed);
-        var overall = Estimate(AllGroup, "", _overall, matrices);
+        // The corpus is the sum of its groups: each text was added to its group only, with the same weights.
+        var corpus = _overall;
+        if (_groups.Count > 0)
+        {
+            corpus = new ShareAccumulator(_labels.Count, _options.Replicates, _options.Method, "");
+            corpus.Merge(_overall);
+            foreach (var group in _groups.Values) corpus.Merge(group);
+        }
+        var overall = Estimate(AllGroup, "", corpus, matrices);
         var groups = _groups.Count == 0
             ? [overall]
             : _groups.OrderBy(g => g.Key.Group, StringComparer.Ordinal).ThenBy(g => g.Key.Period, StringComparer.Ordinal)
@@ -84,11 +92,10 @@ public sealed class ShareEstimator
     private void Add(ShareAccumulator? group, int predicted, ReadOnlySpan<float> probabilities)
     {
         if ((uint)predicted >= (uint)_labels.Count) throw new ArgumentOutOfRangeException(nameof(predicted));
-        for (var l = 0; l < _fixed.Length; l++) _fixed[l] = (long)Math.Round(Math.Clamp(probabilities[l], 0f, 1f) * ShareAccumulator.FixedScale);
+        for (var l = 0; l < _rounded.Length; l++) _rounded[l] = Math.Round(Math.Clamp(probabilities[l], 0f, 1f) * ShareAccumulator.FixedScale) / ShareAccumulator.FixedScale;
         PoissonWeights.Fill(_documentSeed, Count, _weights);
         Count++;
-        _overall.Add(predicted, _fixed, _weights);
-        group?.Add(predicted, _fixed, _weights);
+        (group ?? _overall).Add(predicted, _rounded, _weights);
     }
 
     private ShareEstimate Estimate(string group, string period, ShareAccumulator accumulator, double[][][] matrices)

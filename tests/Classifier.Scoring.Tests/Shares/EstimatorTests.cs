@@ -164,7 +164,7 @@ public class EstimatorTests
     [Fact]
     public void poisson_weights_average_one_and_repeat_for_the_same_seed_and_position()
     {
-        var weights = new byte[1000];
+        var weights = new double[1000];
         double sum = 0, squares = 0;
         long n = 0;
         for (var position = 0; position < 200; position++)
@@ -180,7 +180,7 @@ public class EstimatorTests
         var mean = sum / n;
         Assert.InRange(mean, 0.99, 1.01);
         Assert.InRange(squares / n - mean * mean, 0.97, 1.03); // Poisson(1): variance 1
-        var again = new byte[1000];
+        var again = new double[1000];
         PoissonWeights.Fill(7, 199, again);
         Assert.Equal(weights, again);
     }
