@@ -44,7 +44,7 @@ set +x
 "$SHARES" example-table "$EX/truth.csv" "$EX/card.csv" "$EX/calibrated.csv"
 
 echo "## The seed article (10 sentences)"
-"$SCORE" --model "$MODEL" --input seeds/seed-article.csv --sentences --shares "$OUT/seed-shares.csv" 2>&1 | sed -n '/^Shares/,$p'
+"$SCORE" --model "$MODEL" --input seeds/seed-article.csv --sentences --shares "$OUT/seed-shares.csv" --force 2>&1 | sed -n '/^Shares/,$p'
 cat "$OUT/seed-shares.csv"
 "$SCORE" --model "$MODEL" --input seeds/seed-article.csv --sentences --shares "$OUT/seed-shares.csv" --min-group-size 10 --force 2>&1 | sed -n '/^Shares/,$p'
 

@@ -167,7 +167,7 @@ public static class TrainingJob
         };
         ModelStore.SaveCard(card, job.ModelPath);
         log.WriteLine();
-        log.WriteLine($"Saved {job.ModelPath} ({bytes / 1024.0:N0} KiB) and {ModelCard.PathFor(job.ModelPath)}.");
+        log.WriteLine($"Saved {job.ModelPath} ({bytes / 1024.0:N0} KiB) and {ModelCard.PathFor(job.ModelPath)} (with the out-of-fold error rates of {card.Quantification.Rows.Count:N0} rows, for --shares).");
         if (onnxBytes is not null) log.WriteLine($"Saved {job.OnnxPath} ({onnxBytes / 1024.0:N0} KiB, ONNX).");
         return new TrainingJobResult(card, model, test?.Rows ?? []);
     }

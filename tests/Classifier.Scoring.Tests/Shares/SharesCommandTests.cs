@@ -109,7 +109,9 @@ public sealed class SharesCommandTests(WordModel model) : IDisposable
         var mlnet = Run("mlnet.csv", "--threads", "2", "--batch-size", "64", "--engine", "mlnet");
         var reseeded = Run("seeded.csv", "--seed", "7");
         Assert.Equal(one, two);
-        Assert.Equal(ScoringRun.ReadCsv(one, isText: true).Rows.Select(r => r[5]), ScoringRun.ReadCsv(mlnet, isText: true).Rows.Select(r => r[5]));
+        // ML.NET's probabilities agree with the compiled engine's to about 1e-6, so the shares agree to about that too.
+        Assert.All(ScoringRun.ReadCsv(one, isText: true).Rows.Zip(ScoringRun.ReadCsv(mlnet, isText: true).Rows),
+            pair => Assert.Equal(D(pair.First[5]), D(pair.Second[5]), 4));
         var (_, a) = ScoringRun.ReadCsv(one, isText: true);
         var (_, b) = ScoringRun.ReadCsv(reseeded, isText: true);
         Assert.Equal(a.Select(r => r[5]), b.Select(r => r[5])); // the estimate itself does not depend on the seed
