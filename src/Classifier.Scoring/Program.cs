@@ -54,7 +54,7 @@ public static class Program
         var labeled = new Option<string?>("--labeled") { Description = "With --suggest: a labeled CSV (e.g. data/stance.csv) whose texts are never suggested again." };
         var report = new Option<string?>("--report") { Description = "With --input and --output FILE: also write a picture report (label counts, confidence histogram, index.html) to this folder." };
         var dateColumn = new Option<string?>("--date-column") { Description = "With --report: a date column of --input; adds the share of each label by week or month. With --shares: estimate the shares per --period of this column." };
-        var shares = new Option<string?>("--shares") { Description = "With --input: write corrected label shares with confidence intervals to this CSV (group,period,label,n,cc_share,share,ci_low,ci_high,method,note); --output may then be left out. Needs a model card with quantification statistics." };
+        var shares = new Option<string?>("--shares") { Description = "With --input: write corrected label shares with confidence intervals to this CSV (group,period,label,n,cc_share,share,ci_low,ci_high,method,note); --output may then be left out. Needs a model card with quantification statistics, or --calibration." };
         var shareMethod = new Option<string>("--share-method") { Description = "With --shares: pacc (probabilistic adjusted classify and count) or acc (adjusted classify and count).", DefaultValueFactory = _ => "pacc" };
         shareMethod.AcceptOnlyFromAmong("pacc", "acc");
         var groupBy = new Option<string?>("--group-by") { Description = "With --shares: a column of --input (outlet, speaker, country); one estimate per value." };
