@@ -17,10 +17,18 @@ public sealed record ClassifierApiOptions
     /// <summary>Most texts in one <c>POST /classify/batch</c>; more is a 413.</summary>
     public int MaxBatchSize { get; init; } = 256;
 
+    /// <summary>Most texts in one <c>POST /shares</c>; more is a 413. Larger corpora go through <c>classifier-score --shares</c>.</summary>
+    public int MaxShareTexts { get; init; } = 10_000;
+
+    /// <summary>Most bootstrap replicates one <c>POST /shares</c> may ask for.</summary>
+    public int MaxShareReplicates { get; init; } = 10_000;
+
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(ModelPath)) throw new InvalidOperationException($"{Section}:ModelPath is empty.");
         if (MaxTextLength < 1) throw new InvalidOperationException($"{Section}:MaxTextLength must be at least 1.");
         if (MaxBatchSize < 1) throw new InvalidOperationException($"{Section}:MaxBatchSize must be at least 1.");
+        if (MaxShareTexts < 1) throw new InvalidOperationException($"{Section}:MaxShareTexts must be at least 1.");
+        if (MaxShareReplicates < 2) throw new InvalidOperationException($"{Section}:MaxShareReplicates must be at least 2.");
     }
 }

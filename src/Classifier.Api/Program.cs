@@ -23,6 +23,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapOpenApi();
 app.MapClassifierEndpoints();
+app.MapSharesEndpoints();
 
 try
 {

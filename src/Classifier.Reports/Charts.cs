@@ -21,7 +21,7 @@ public static class Charts
     private static readonly Color[] MetricColors = [Color.FromHex("#4c72b0"), Color.FromHex("#dd8452"), Color.FromHex("#55a868")];
 
     /// <summary>DejaVu Sans when installed (fonts-dejavu-core); ScottPlot's own pick otherwise, which may be a serif.</summary>
-    private static readonly string FontName =
+    internal static readonly string FontName =
         Fonts.GetTypeface("DejaVu Sans", false, false).FamilyName == "DejaVu Sans" ? "DejaVu Sans" : Fonts.Sans;
 
     public static Color LabelColor(int index) => Palette[index % Palette.Length];

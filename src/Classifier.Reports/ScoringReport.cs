@@ -124,8 +124,8 @@ public sealed class ScoringReport
         return (step, starts.Select(s => PeriodName(s, step)).ToArray(), counts);
     }
 
-    /// <summary>Draws the figures and writes them with an index.html into <paramref name="folder"/>; returns the files written.</summary>
-    public IReadOnlyList<string> Write(string folder, string inputName, string modelPath, string? dateColumn)
+    /// <summary>Draws the figures and writes them with an index.html into <paramref name="folder"/>; returns the files written. With <paramref name="shares"/>, also the corrected shares over time or by group.</summary>
+    public IReadOnlyList<string> Write(string folder, string inputName, string modelPath, string? dateColumn, Classifier.Core.Quantification.ShareResults? shares = null)
     {
         var output = new ReportFolder(folder);
         var page = new HtmlPage($"Scoring report: {inputName}");
@@ -169,6 +169,7 @@ public sealed class ScoringReport
             }
         }
 
+        if (shares is not null) SharesSection.AddTo(page, output, shares);
         output.Write("index.html", page.ToString());
         return output.Written;
     }

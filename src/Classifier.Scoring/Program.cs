@@ -7,6 +7,7 @@ using Classifier.Core.Insight.Explain;
 using Classifier.Reports;
 using Classifier.Core.Insight.Suggest;
 using Classifier.Core.Model;
+using Classifier.Core.Quantification;
 using Classifier.Core.Scoring;
 
 namespace Classifier.Scoring;
@@ -53,12 +54,25 @@ public static class Program
         var suggest = new Option<int?>("--suggest") { Description = "Instead of scoring --input, write to --output the N rows worth labeling next (lowest margin between the top two labels, de-duplicated, spread over the corpus), with an empty label column." };
         var labeled = new Option<string?>("--labeled") { Description = "With --suggest: a labeled CSV (e.g. data/stance.csv) whose texts are never suggested again." };
         var report = new Option<string?>("--report") { Description = "With --input and --output FILE: also write a picture report (label counts, confidence histogram, index.html) to this folder." };
-        var dateColumn = new Option<string?>("--date-column") { Description = "With --report: a date column of --input; adds the share of each label by week or month." };
+        var dateColumn = new Option<string?>("--date-column") { Description = "With --report: a date column of --input; adds the share of each label by week or month. With --shares: estimate the shares per --period of this column." };
+        var shares = new Option<string?>("--shares") { Description = "With --input: write corrected label shares with confidence intervals to this CSV (group,period,label,n,cc_share,share,ci_low,ci_high,method,note); --output may then be left out. Needs a model card with quantification statistics, or --calibration." };
+        var shareMethod = new Option<string>("--share-method") { Description = "With --shares: pacc (probabilistic adjusted classify and count) or acc (adjusted classify and count).", DefaultValueFactory = _ => "pacc" };
+        shareMethod.AcceptOnlyFromAmong("pacc", "acc");
+        var groupBy = new Option<string?>("--group-by") { Description = "With --shares: a column of --input (outlet, speaker, country); one estimate per value." };
+        var period = new Option<string>("--period") { Description = "With --shares and --date-column: week, month, quarter or year.", DefaultValueFactory = _ => "month" };
+        period.AcceptOnlyFromAmong("week", "month", "quarter", "year");
+        var confidence = new Option<double>("--confidence") { Description = "With --shares: coverage of the intervals (0-1).", DefaultValueFactory = _ => 0.95 };
+        var seed = new Option<int>("--seed") { Description = "With --shares: the bootstrap's seed; the same seed and input give the same intervals.", DefaultValueFactory = _ => new ShareOptions().Seed };
+        var replicates = new Option<int>("--replicates") { Description = "With --shares: bootstrap replicates.", DefaultValueFactory = _ => ShareOptions.DefaultReplicates };
+        var calibration = new Option<string?>("--calibration") { Description = "With --shares: a labeled CSV sampled from the same kind of text as --input (same text column, a label column), never trained on; the model's error rates are measured on it instead of taken from the card." };
+        var calibrationLabel = new Option<string>("--calibration-label-column") { Description = "With --calibration: its label column.", DefaultValueFactory = _ => "label" };
+        var minGroupSize = new Option<int>("--min-group-size") { Description = "With --shares: groups with fewer texts get no estimate, only a note.", DefaultValueFactory = _ => 30 };
 
         var root = new RootCommand("Score text with a saved stance model: single texts (--text), lines on standard input, or a CSV corpus (--input/--output).")
         {
             model, text, input, output, textColumn, format, sentences, aggregate, minConfidence, errors, strict, force, excelSafe, quiet, threads, batchSize,
             engine, explain, explainTop, suggest, labeled, report, dateColumn,
+            shares, shareMethod, groupBy, period, confidence, seed, replicates, minGroupSize, calibration, calibrationLabel,
         };
 
         root.SetAction(parse =>
@@ -93,6 +107,23 @@ public static class Program
                     ErrorsPath = parse.GetValue(errors),
                     Force = parse.GetValue(force),
                     Scoring = scoring,
+                    SharesPath = parse.GetValue(shares),
+                    CalibrationPath = parse.GetValue(calibration),
+                    CalibrationLabelColumn = parse.GetValue(calibrationLabel)!,
+                    Shares = new ShareOptions
+                    {
+                        Method = parse.GetValue(shareMethod) == "acc" ? ShareMethod.Acc : ShareMethod.Pacc,
+                        Confidence = parse.GetValue(confidence),
+                        Seed = parse.GetValue(seed),
+                        Replicates = parse.GetValue(replicates),
+                        MinGroupSize = parse.GetValue(minGroupSize),
+                    },
+                    ShareGrouping = new ShareGrouping
+                    {
+                        GroupColumn = parse.GetValue(groupBy),
+                        DateColumn = parse.GetValue(shares) is null ? null : parse.GetValue(dateColumn),
+                        Period = Enum.Parse<SharePeriod>(parse.GetValue(period)!, ignoreCase: true),
+                    },
                 };
 
                 var texts = parse.GetValue(text) ?? [];
@@ -100,10 +131,20 @@ public static class Program
                 var dateName = parse.GetValue(dateColumn);
                 if (parse.GetValue(explain) && texts.Length == 0)
                     throw ClassifierException.Arguments("--explain works with --text (explain a few texts, not a corpus).");
-                if (dateName is not null && reportFolder is null) throw ClassifierException.Arguments("--date-column needs --report DIR.");
+                if (dateName is not null && reportFolder is null && job.SharesPath is null) throw ClassifierException.Arguments("--date-column needs --report DIR or --shares FILE.");
+                if (job.SharesPath is null)
+                {
+                    foreach (var (name, given) in new[] { ("--group-by", parse.GetResult(groupBy)), ("--share-method", parse.GetResult(shareMethod)), ("--period", parse.GetResult(period)),
+                        ("--confidence", parse.GetResult(confidence)), ("--seed", parse.GetResult(seed)), ("--replicates", parse.GetResult(replicates)), ("--min-group-size", parse.GetResult(minGroupSize)),
+                        ("--calibration", parse.GetResult(calibration)), ("--calibration-label-column", parse.GetResult(calibrationLabel)) })
+                    {
+                        if (given is { Implicit: false }) throw ClassifierException.Arguments($"{name} works with --shares FILE.");
+                    }
+                }
                 if (texts.Length > 0)
                 {
                     if (job.InputPath is not null) throw ClassifierException.Arguments("--text and --input cannot be used together.");
+                    if (job.SharesPath is not null) throw ClassifierException.Arguments("--shares works with --input CORPUS.csv, not --text.");
                     if (reportFolder is not null) throw ClassifierException.Arguments("--report works with --input, not --text.");
                     ScoreTexts(job, texts, stdout);
                     if (parse.GetValue(explain)) Explain(job.ModelPath, texts, Positive(parse.GetValue(explainTop), "--explain-top"), stdout);
@@ -114,11 +155,11 @@ public static class Program
                     Suggest(job, Positive(count, "--suggest"), parse.GetValue(labeled), stderr, parse.GetValue(quiet));
                     return ExitCodes.Success;
                 }
-                if (job.InputPath is not null && job.OutputPath is null)
+                if (job.InputPath is not null && job.OutputPath is null && job.SharesPath is null)
                     throw ClassifierException.Arguments("--input needs --output FILE (or --output - for standard output).");
                 if (reportFolder is not null)
                 {
-                    if (job.InputPath is null || job.WritesToStandardOutput)
+                    if (job.InputPath is null || job.WritesToStandardOutput || job.DiscardsOutput)
                         throw ClassifierException.Arguments("--report needs --input and --output FILE (the report is drawn from the written file).");
                     if (scoring.Aggregate) throw ClassifierException.Arguments("--report needs one row per scored text: drop --aggregate.");
                     if (dateName is not null) ScoredOutput.RequireColumn(job.InputPath, dateName, "--date-column");
@@ -129,11 +170,17 @@ public static class Program
                 var quietRun = parse.GetValue(quiet);
                 var summary = RunJob(job, stdout, stdin ?? Console.In, interactive && !quietRun ? new ProgressLine(stderr) : null, cancel);
                 if (!quietRun) stderr.WriteLine(summary.ToTable(scoring.Sentences));
+                if (!quietRun && summary.Shares is { } estimated)
+                {
+                    stderr.WriteLine(Classifier.Cli.Tables.ShareTables.Summary(estimated));
+                    if (summary.SharesNote is not null) stderr.WriteLine(summary.SharesNote);
+                    stderr.WriteLine($"Wrote the shares to {job.SharesPath}.");
+                }
                 if (reportFolder is not null)
                 {
                     var loaded = ModelStore.Load(job.ModelPath);
                     ScoredOutput.Read(job.OutputPath!, loaded.Labels, dateName, scoring.Format == OutputFormat.Jsonl)
-                        .Write(reportFolder, job.InputPath!, job.ModelPath, dateName);
+                        .Write(reportFolder, job.InputPath!, job.ModelPath, dateName, summary.Shares);
                     if (!quietRun) stderr.WriteLine($"Wrote the scoring report to {Path.Combine(reportFolder, "index.html")}.");
                 }
                 return ExitCodes.Success;

@@ -10,6 +10,7 @@ using Classifier.Core.Model;
 using Classifier.Core.Training;
 using Classifier.Embeddings;
 using Classifier.Onnx;
+using Classifier.Core.Quantification;
 
 namespace Classifier.Training;
 
@@ -181,6 +182,8 @@ public static class TrainingJob
             DevByGroup = devGroups,
             Calibration = calibration,
             Leaderboard = leaderboard,
+            // The saved model's probabilities: temperature-scaled when it is calibrated.
+            Quantification = QuantificationStats.FromOutOfFold(model.Labels, trainTruth, job.Calibrate ? TemperatureScaling.Apply(outOfFold, temperature) : outOfFold, options.Folds),
             Seed = options.Seed,
             MlNetVersion = MlNetVersion(),
             CreatedUtc = DateTimeOffset.UtcNow,
@@ -188,7 +191,7 @@ public static class TrainingJob
         };
         ModelStore.SaveCard(card, job.ModelPath);
         log.WriteLine();
-        log.WriteLine($"Saved {job.ModelPath} ({bytes / 1024.0:N0} KiB) and {ModelCard.PathFor(job.ModelPath)}.");
+        log.WriteLine($"Saved {job.ModelPath} ({bytes / 1024.0:N0} KiB) and {ModelCard.PathFor(job.ModelPath)} (with the out-of-fold error rates of {card.Quantification.Rows.Count:N0} rows, for --shares).");
         if (onnxBytes is not null) log.WriteLine($"Saved {job.OnnxPath} ({onnxBytes / 1024.0:N0} KiB, ONNX).");
         return new TrainingJobResult(card, model, test?.Rows ?? []);
     }

@@ -50,6 +50,9 @@ public sealed record ModelCard
     /// <summary>Temperature fitted on out-of-fold predictions, whether it is applied, and ECE before/after.</summary>
     public Calibration.CalibrationInfo? Calibration { get; init; }
     public IReadOnlyList<LeaderboardEntry>? Leaderboard { get; init; }
+
+    /// <summary>The model's error rates from out-of-fold predictions, for share estimates (<c>--shares</c>); null in cards written before them.</summary>
+    public Quantification.QuantificationStats? Quantification { get; init; }
     public required int Seed { get; init; }
     public required string MlNetVersion { get; init; }
     public required DateTimeOffset CreatedUtc { get; init; }

@@ -140,6 +140,36 @@ public sealed class StanceClassifier : IDisposable
     }
 
     /// <summary>
+    /// Estimates the label shares of <paramref name="texts"/> (classify-and-count and the corrected share with
+    /// its interval, the same numbers as <c>classifier-score --shares</c> for one group), streaming them through
+    /// the model serving now. Blank texts are skipped. Needs error rates: <see cref="Quantification.ShareOptions.ErrorRates"/>, or
+    /// the card's; a card without them throws <see cref="ClassifierException"/> (kind BadModel) saying to retrain.
+    /// </summary>
+    public Quantification.ShareResults EstimateShares(IEnumerable<string> texts, Quantification.ShareOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        options ??= new Quantification.ShareOptions();
+        // One session for the whole call, so a reload halfway cannot mix two models.
+        var session = Current;
+        if (options.ErrorRates is null && session.Info.Source == StreamSource)
+            throw ClassifierException.Model("the model was loaded from a stream, without its card: pass ShareOptions.ErrorRates (from MeasureErrorRates) or load the model from its file.");
+        var stats = options.ErrorRates ?? Quantification.ShareEstimator.RequireStats(session.Info.Card, session.Info.Source);
+        var where = options.ErrorRates is null ? ModelCard.PathFor(session.Info.Source) : "the error rates given";
+        return Quantification.TextShares.Estimate(texts, session.Info.Labels, session.PredictBatch, stats, where, options);
+    }
+
+    /// <summary>
+    /// Measures the model's error rates on labeled texts (a sample of the kind of text to be measured, never trained
+    /// on), for <see cref="Quantification.ShareOptions.ErrorRates"/> when the corpus differs from the training data. Every label needs rows.
+    /// </summary>
+    public Quantification.QuantificationStats MeasureErrorRates(IEnumerable<(string Text, string Label)> labeled)
+    {
+        ArgumentNullException.ThrowIfNull(labeled);
+        var session = Current;
+        return Quantification.TextShares.Measure(labeled, session.Info.Labels, session.PredictBatch);
+    }
+
+    /// <summary>
     /// Loads the model file again now. Returns true when the file on disk is the model in use (swapped
     /// in, or unchanged); false when it cannot be loaded: the old model keeps serving and
     /// <see cref="LastReloadError"/> says why.

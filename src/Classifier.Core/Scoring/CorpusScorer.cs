@@ -13,6 +13,9 @@ public sealed class CorpusScorer(BatchScorer scorer, ScoringOptions options)
 {
     private readonly IReadOnlyList<string> labels = scorer.Labels;
 
+    /// <summary>Also receives every scored text, in input order (e.g. for share estimates); null for none.</summary>
+    public IScoredUnitSink? Sink { get; init; }
+
     /// <summary>The output header for a source with <paramref name="columns"/>.</summary>
     public IReadOnlyList<string> OutputColumns(IReadOnlyList<string> columns)
     {
@@ -35,6 +38,7 @@ public sealed class CorpusScorer(BatchScorer scorer, ScoringOptions options)
     public ScoringSummary Score(IRowSource source, Stream output, RowProblemLog problems, ProgressLine? progress, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
+        Sink?.Begin(source.Name, source.Columns);
         var columns = OutputColumns(source.Columns);
         using (var header = RecordWriters.Create(options.Format, output, options.ExcelSafe))
         {
@@ -56,6 +60,7 @@ public sealed class CorpusScorer(BatchScorer scorer, ScoringOptions options)
             var renderer = done.Work!.GetAwaiter().GetResult();
             renderer.CopyTo(output, totals);
             renderers.Add(renderer);
+            if (Sink is not null) Feed(done);
         }
 
         try
@@ -122,12 +127,21 @@ public sealed class CorpusScorer(BatchScorer scorer, ScoringOptions options)
         Renderer Work()
         {
             var predictions = batch.TextCount > 0 ? scorer.Score(batch.Texts, batch.TextCount) : null;
+            batch.Predictions = predictions;
             if (!renderers.TryTake(out var renderer)) renderer = new Renderer(options, labels, textIndex, columns);
             renderer.Render(batch, predictions);
             return renderer;
         }
         batch.Work = options.Threads <= 1 ? Task.FromResult(Work()) : Task.Run(Work);
         inFlight.Enqueue(batch);
+    }
+
+    private void Feed(Batch done)
+    {
+        foreach (var unit in done.Units)
+        {
+            if (unit.Slot >= 0) Sink!.Add(unit.Row, done.Predictions!.Predicted[unit.Slot], done.Predictions.ProbabilitiesOf(unit.Slot));
+        }
     }
 
     private IEnumerable<string> CountedLabels() =>
@@ -148,6 +162,9 @@ public sealed class CorpusScorer(BatchScorer scorer, ScoringOptions options)
 
         /// <summary>Scoring and formatting the batch; done, it holds the batch's output.</summary>
         public Task<Renderer>? Work { get; set; }
+
+        /// <summary>The model's answers for the batch's texts, once scored.</summary>
+        public BatchPredictions? Predictions { get; set; }
 
         public void Add(SourceRow row, int sentence, string? text, bool lastOfRow)
         {

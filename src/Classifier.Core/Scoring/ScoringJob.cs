@@ -1,5 +1,6 @@
 using Classifier.Core.IO;
 using Classifier.Core.Model;
+using Classifier.Core.Quantification;
 
 namespace Classifier.Core.Scoring;
 
@@ -22,7 +23,25 @@ public sealed record ScoringJobOptions
 
     public ScoringOptions Scoring { get; init; } = new();
 
-    public bool WritesToStandardOutput => OutputPath is null or "-";
+    /// <summary>Where to write the share estimates (CSV); null for none. Needs a model card with quantification statistics.</summary>
+    public string? SharesPath { get; init; }
+
+    /// <summary>A labeled CSV sampled from the corpus whose rows' error rates replace the card's; null to use the card.</summary>
+    public string? CalibrationPath { get; init; }
+
+    /// <summary>The label column of <see cref="CalibrationPath"/> (its text column is the corpus's).</summary>
+    public string CalibrationLabelColumn { get; init; } = "label";
+
+    /// <summary>How the shares are estimated.</summary>
+    public ShareOptions Shares { get; init; } = new();
+
+    /// <summary>How the texts are split into groups for the shares.</summary>
+    public ShareGrouping ShareGrouping { get; init; } = new();
+
+    /// <summary>True when a CSV is scored for its shares alone: no --output, so the scored rows go nowhere.</summary>
+    public bool DiscardsOutput => OutputPath is null && SharesPath is not null && InputPath is not null;
+
+    public bool WritesToStandardOutput => !DiscardsOutput && OutputPath is null or "-";
 }
 
 /// <summary>
@@ -35,8 +54,16 @@ public static class ScoringJob
     public static ScoringSummary Run(ScoringJobOptions job, Func<Stream> standardOutput, Func<TextReader> standardInput, ProgressLine? progress, CancellationToken cancel)
     {
         CheckPaths(job);
-        var scorer = new BatchScorer(ModelStore.Load(job.ModelPath), job.Scoring.Engine);
-        var engine = new CorpusScorer(scorer, job.Scoring);
+        var model = ModelStore.Load(job.ModelPath);
+        // Checked before any text is scored: a card without the statistics fails now, in one line.
+        var cardStats = job.SharesPath is not null && job.CalibrationPath is null ? ErrorRates.FromCard(ModelCard.TryRead(job.ModelPath), job.ModelPath) : null;
+        var scorer = new BatchScorer(model, job.Scoring.Engine);
+        var shares = job.SharesPath is null ? null : new ShareCollector(
+            job.CalibrationPath is null
+                ? new ShareEstimator(cardStats!, model.Labels, job.Shares, ModelCard.PathFor(job.ModelPath))
+                : new ShareEstimator(ErrorRates.FromLabeledFile(scorer, job.CalibrationPath, job.Scoring.TextColumn, job.CalibrationLabelColumn), model.Labels, job.Shares, job.CalibrationPath),
+            job.ShareGrouping, job.Scoring.Strict);
+        var engine = new CorpusScorer(scorer, job.Scoring) { Sink = shares };
 
         ScoringSummary? summary = null;
         void Score(Stream output, IRecordWriter? errorWriter)
@@ -51,6 +78,7 @@ public static class ScoringJob
             }
             summary = engine.Score(new FirstRowAgain(source, first), output, problems, progress, cancel);
             problems.Complete();
+            if (shares is not null) summary = WriteShares(job, shares, summary);
         }
 
         void WithErrors(Stream output)
@@ -67,7 +95,11 @@ public static class ScoringJob
             });
         }
 
-        if (job.WritesToStandardOutput)
+        if (job.DiscardsOutput)
+        {
+            WithErrors(Stream.Null);
+        }
+        else if (job.WritesToStandardOutput)
         {
             var stdout = standardOutput();
             WithErrors(stdout);
@@ -84,8 +116,9 @@ public static class ScoringJob
     public static void CheckPaths(ScoringJobOptions job)
     {
         var targets = new List<(string Path, string What)>();
-        if (!job.WritesToStandardOutput) targets.Add((job.OutputPath!, "output"));
+        if (!job.WritesToStandardOutput && !job.DiscardsOutput) targets.Add((job.OutputPath!, "output"));
         if (job.ErrorsPath is not null) targets.Add((job.ErrorsPath, "errors file"));
+        if (job.SharesPath is not null) targets.Add((job.SharesPath, "shares file"));
 
         var input = job.InputPath is null ? null : FullPath(job.InputPath);
         foreach (var (path, what) in targets)
@@ -97,12 +130,45 @@ public static class ScoringJob
                 throw ClassifierException.Arguments($"{path}: the {what} exists; pass --force to replace it.");
             AtomicFile.EnsureWritableFolder(path, what);
         }
-        if (targets.Count == 2 && FullPath(targets[0].Path) == FullPath(targets[1].Path))
-            throw ClassifierException.Arguments($"{job.ErrorsPath}: the errors file and the output are the same file.");
+        for (var i = 0; i < targets.Count; i++)
+        {
+            for (var j = i + 1; j < targets.Count; j++)
+            {
+                if (FullPath(targets[i].Path) == FullPath(targets[j].Path))
+                    throw ClassifierException.Arguments($"{targets[j].Path}: the {targets[j].What} and the {targets[i].What} are the same file.");
+            }
+        }
+        if (job.SharesPath is not null)
+        {
+            if (job.InputPath is null) throw ClassifierException.Arguments("--shares needs --input CORPUS.csv.");
+            if (job.CalibrationPath is not null && FullPath(job.CalibrationPath) == input)
+                throw ClassifierException.Arguments($"{job.CalibrationPath}: the calibration file is the corpus; measure the error rates on labeled rows set apart from it.");
+            job.Shares.Checked();
+        }
         if (job.Scoring.Aggregate && !job.Scoring.Sentences)
             throw ClassifierException.Arguments("--aggregate needs --sentences (it counts the labels of each row's sentences).");
         if (job.Scoring.MinConfidence is { } min && (min < 0 || min > 1 || float.IsNaN(min)))
             throw ClassifierException.Arguments($"--min-confidence must be between 0 and 1 (got {min}).");
+    }
+
+    /// <summary>Estimates the shares and writes them (through a temporary file) before the scored output is renamed into place.</summary>
+    private static ScoringSummary WriteShares(ScoringJobOptions job, ShareCollector shares, ScoringSummary summary)
+    {
+        var results = shares.Estimator.Finish() with
+        {
+            GroupColumn = job.ShareGrouping.GroupColumn,
+            DateColumn = job.ShareGrouping.DateColumn,
+            Period = job.ShareGrouping.DateColumn is null ? null : job.ShareGrouping.PeriodName,
+        };
+        AtomicFile.Write(job.SharesPath!, stream => ShareFiles.WriteCsv(results, stream, job.Scoring.ExcelSafe));
+        var left = new List<string>();
+        if (shares.WithoutDate > 0) left.Add($"{shares.WithoutDate:N0} texts with an empty '{job.ShareGrouping.DateColumn}'");
+        if (shares.BadDate > 0) left.Add($"{shares.BadDate:N0} texts with an unreadable date (first: {shares.FirstBadDate})");
+        return summary with
+        {
+            Shares = results,
+            SharesNote = left.Count == 0 ? null : $"In the period \"\" of each group, not in any dated period: {string.Join("; ", left)}.",
+        };
     }
 
     private static IRowSource OpenSource(ScoringJobOptions job, RowProblemLog problems, Func<TextReader> standardInput) =>

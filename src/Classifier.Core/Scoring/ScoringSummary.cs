@@ -16,6 +16,12 @@ public sealed record ScoringSummary(
 
     public string? EngineNote { get; init; }
 
+    /// <summary>The share estimates, when the run was asked for them (<c>--shares</c>).</summary>
+    public Quantification.ShareResults? Shares { get; init; }
+
+    /// <summary>What the shares left out of the dated periods (rows without a readable date), or null.</summary>
+    public string? SharesNote { get; init; }
+
     public double RowsPerSecond => Elapsed.TotalSeconds > 0 ? RowsRead / Elapsed.TotalSeconds : 0;
 
     /// <summary>The share of scored rows <paramref name="count"/> stands for ("" before any row is scored).</summary>
