@@ -61,6 +61,8 @@ public static class Program
             engine, explain, explainTop, suggest, labeled, report, dateColumn,
         };
 
+        root.Subcommands.Add(DriftCommand.Create(stdout, stderr));
+
         root.SetAction(parse =>
         {
             try

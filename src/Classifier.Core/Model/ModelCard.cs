@@ -42,6 +42,9 @@ public sealed record ModelCard
     /// <summary>Temperature fitted on out-of-fold predictions, whether it is applied, and ECE before/after.</summary>
     public Calibration.CalibrationInfo? Calibration { get; init; }
     public IReadOnlyList<LeaderboardEntry>? Leaderboard { get; init; }
+
+    /// <summary>What <c>classifier-score drift</c> compares a corpus with; null in cards written before it existed.</summary>
+    public Trust.DriftBaseline? Drift { get; init; }
     public required int Seed { get; init; }
     public required string MlNetVersion { get; init; }
     public required DateTimeOffset CreatedUtc { get; init; }
