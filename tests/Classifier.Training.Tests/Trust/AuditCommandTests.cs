@@ -1,10 +1,11 @@
 using System.Globalization;
 using Classifier.Core.Trust;
+using Xunit.Abstractions;
 
 namespace Classifier.Training.Tests.Trust;
 
 /// <summary><c>classifier-train audit</c> on a copy of data/stance.csv with labels flipped on purpose.</summary>
-public sealed class AuditCommandTests : IDisposable
+public sealed class AuditCommandTests(ITestOutputHelper output) : IDisposable
 {
     private readonly TempDir _dir = new();
 
@@ -50,13 +51,13 @@ public sealed class AuditCommandTests : IDisposable
     public void the_top_of_the_listing_finds_most_of_the_labels_flipped_on_purpose()
     {
         var (data, flipped) = FlippedCopy();
-        var output = _dir.File("audit.csv");
+        var listingPath = _dir.File("audit.csv");
 
-        var (code, log, err) = Run("audit", "--data", data, "--output", output, "--folds", "3");
+        var (code, log, err) = Run("audit", "--data", data, "--output", listingPath, "--folds", "3");
 
         Assert.True(code == 0, err);
         Assert.Contains("Estimated label noise per given label", log);
-        var listing = CsvTable.Read(output);
+        var listing = CsvTable.Read(listingPath);
         var input = CsvTable.Read(data);
         Assert.Equal([.. input.Headers, "row", "rank", "suggested_label", "p_given", "p_suggested"], listing.Headers);
         var row = listing.Column("row", "row");
@@ -70,6 +71,7 @@ public sealed class AuditCommandTests : IDisposable
 
         var window = listing.Rows.Take(2 * flipped.Count).Select(r => int.Parse(r[row], CultureInfo.InvariantCulture));
         var found = window.Count(flipped.Contains);
+        output.WriteLine($"listed {listing.Rows.Count}; flipped {flipped.Count}; found in the first {2 * flipped.Count}: {found}; among all listed: {listing.Rows.Count(r => flipped.Contains(int.Parse(r[row], CultureInfo.InvariantCulture)))}");
         Assert.True(found >= flipped.Count / 2, $"found {found} of {flipped.Count} flipped rows in the first {2 * flipped.Count} listed ({listing.Rows.Count} listed)");
     }
 
