@@ -75,6 +75,8 @@ public static class Program
             shares, shareMethod, groupBy, period, confidence, seed, replicates, minGroupSize, calibration, calibrationLabel,
         };
 
+        root.Subcommands.Add(DriftCommand.Create(stdout, stderr));
+
         root.SetAction(parse =>
         {
             try

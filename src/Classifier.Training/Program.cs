@@ -44,6 +44,9 @@ public static class Program
             data, test, ood, dev, groupColumn, model, textColumn, labelColumn, trainer, features, folds, seed, wordNgrams, charNgrams, maxNgrams, l2, calibrate, misclassified, report, onnx,
         };
 
+        root.Subcommands.Add(AuditCommand.Create(stdout, stderr));
+        root.Subcommands.Add(AgreementCommand.Create(stdout, stderr));
+
         root.SetAction(parse => CommandShell.Guard(stderr, () =>
         {
             FeatureSets.TryParse(parse.GetValue(features)!, out var featureSet);
@@ -98,13 +101,13 @@ public static class Program
         return null;
     }
 
-    private static float? NonNegative(float? value) =>
+    internal static float? NonNegative(float? value) =>
         value is null || (value >= 0 && float.IsFinite(value.Value)) ? value : throw ClassifierException.Arguments($"--l2 must be a finite number of 0 or more (got {value}).");
 
-    private static int Positive(int value, string option) =>
+    internal static int Positive(int value, string option) =>
         value > 0 ? value : throw ClassifierException.Arguments($"{option} must be positive (got {value}).");
 
-    private static IReadOnlyList<int> ParseLengths(string text)
+    internal static IReadOnlyList<int> ParseLengths(string text)
     {
         var lengths = new List<int>();
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

@@ -162,6 +162,8 @@ public static class TrainingJob
         // ONNX first: a model the converter cannot export fails the run before the zip is replaced.
         long? onnxBytes = job.OnnxPath is null ? null : OnnxExport.Export(model.Transformer, job.OnnxPath, job.ModelPath);
         var bytes = ModelStore.Save(model, job.ModelPath);
+        // The saved model's own confidence: calibrated out-of-fold probabilities when it is calibrated.
+        var drift = DriftBaselines.Build(train, job.Calibrate ? TemperatureScaling.Apply(outOfFold, temperature) : outOfFold, model.Labels, options.Features, job.ModelPath, options.Seed);
         var card = new ModelCard
         {
             Labels = model.Labels,
@@ -184,6 +186,7 @@ public static class TrainingJob
             Leaderboard = leaderboard,
             // The saved model's probabilities: temperature-scaled when it is calibrated.
             Quantification = QuantificationStats.FromOutOfFold(model.Labels, trainTruth, job.Calibrate ? TemperatureScaling.Apply(outOfFold, temperature) : outOfFold, options.Folds),
+            Drift = drift,
             Seed = options.Seed,
             MlNetVersion = MlNetVersion(),
             CreatedUtc = DateTimeOffset.UtcNow,

@@ -43,6 +43,9 @@ public sealed class TrainingCommandTests : IDisposable
         Assert.NotNull(card.TestMetrics);
         Assert.Equal(new FileInfo(model).Length, card.ModelBytes);
         Assert.Empty(Directory.GetFiles(_dir.Path, "*.tmp"));
+        // What classifier-score drift compares a corpus with: the out-of-fold confidence of every row.
+        Assert.Equal(72, card.Drift!.ConfidenceBins.Sum());
+        Assert.InRange(card.Drift.ExpectedUnknownWordShare, 0, 1);
     }
 
     [Fact]

@@ -53,6 +53,8 @@ public sealed record ModelCard
 
     /// <summary>The model's error rates from out-of-fold predictions, for share estimates (<c>--shares</c>); null in cards written before them.</summary>
     public Quantification.QuantificationStats? Quantification { get; init; }
+    /// <summary>What <c>classifier-score drift</c> compares a corpus with; null in cards written before it existed.</summary>
+    public Trust.DriftBaseline? Drift { get; init; }
     public required int Seed { get; init; }
     public required string MlNetVersion { get; init; }
     public required DateTimeOffset CreatedUtc { get; init; }
