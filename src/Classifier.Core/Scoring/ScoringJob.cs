@@ -6,6 +6,7 @@ namespace Classifier.Core.Scoring;
 /// <summary>A whole scoring run over files or standard streams. Immutable: derive variants with <c>with</c>.</summary>
 public sealed record ScoringJobOptions
 {
+    /// <summary>The model zip to score with.</summary>
     public string ModelPath { get; init; } = "models/stance.zip";
 
     /// <summary>The CSV to score; null reads lines of text from standard input.</summary>
@@ -20,8 +21,10 @@ public sealed record ScoringJobOptions
     /// <summary>Allow writing over an existing output (never over the input).</summary>
     public bool Force { get; init; }
 
+    /// <summary>How each row is scored and written.</summary>
     public ScoringOptions Scoring { get; init; } = new();
 
+    /// <summary>Whether the output goes to standard output rather than a file.</summary>
     public bool WritesToStandardOutput => OutputPath is null or "-";
 }
 
@@ -32,6 +35,18 @@ public sealed record ScoringJobOptions
 /// </summary>
 public static class ScoringJob
 {
+    /// <summary>
+    /// Runs the job to the end. Nothing is written to <see cref="ScoringJobOptions.OutputPath"/> unless the
+    /// whole run succeeds; an existing output is kept unless <see cref="ScoringJobOptions.Force"/> is set.
+    /// </summary>
+    /// <param name="job">What to score, with what, and where to write.</param>
+    /// <param name="standardOutput">Opens standard output, for an output of "-" or null.</param>
+    /// <param name="standardInput">Opens standard input, for a null input path (one text per line).</param>
+    /// <param name="progress">A progress line to update, or null.</param>
+    /// <param name="cancel">Stops the run; then no output file is left.</param>
+    /// <returns>Counts of what was read, scored and skipped.</returns>
+    /// <exception cref="ClassifierException">A bad path, model or input row (with the file, row and column).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was signalled.</exception>
     public static ScoringSummary Run(ScoringJobOptions job, Func<Stream> standardOutput, Func<TextReader> standardInput, ProgressLine? progress, CancellationToken cancel)
     {
         CheckPaths(job);
@@ -81,7 +96,7 @@ public static class ScoringJob
     }
 
     /// <summary>Refuses, before reading anything, to write over the input or (without force) an existing file.</summary>
-    public static void CheckPaths(ScoringJobOptions job)
+    internal static void CheckPaths(ScoringJobOptions job)
     {
         var targets = new List<(string Path, string What)>();
         if (!job.WritesToStandardOutput) targets.Add((job.OutputPath!, "output"));
