@@ -10,6 +10,6 @@ public static class StanceLabels
     /// <summary>The text reports, describes or takes no side.</summary>
     public const string Neutral = "neutral";
 
-    /// <summary>The three labels in ordinal order, which is also the shipped model's Score slot order.</summary>
+    /// <summary>The shipped model's three labels. Its Score slots are ordinal-sorted (neutral, pro-access, pro-privacy): read them from the model, not from this list.</summary>
     public static IReadOnlyList<string> All { get; } = [ProAccess, ProPrivacy, Neutral];
 }

@@ -33,7 +33,7 @@ public sealed record ModelCard
     public required IReadOnlyList<string> Labels { get; init; }
     /// <summary>The trainer that fitted the saved model (<c>sdca</c>, <c>lbfgs</c>, <c>fasttree</c>).</summary>
     public required string Trainer { get; init; }
-    /// <summary>The trainer's settings that are not its defaults (for example <c>l2</c>), as text.</summary>
+    /// <summary>The ML.NET trainer and the settings it was fitted with (iterations, <c>l2</c>, trees, threads ...), as invariant-culture text.</summary>
     public required IReadOnlyDictionary<string, string> TrainerSettings { get; init; }
     /// <summary>The feature blocks (<c>ngrams</c>, <c>embeddings</c>, <c>both</c>); anything but ngrams needs Classifier.Embeddings to load.</summary>
     public required string FeatureSet { get; init; }
