@@ -7,7 +7,7 @@ namespace Classifier.Cli;
 /// What every Classifier command does around its own work: parse errors exit 2 with a hint, a
 /// <see cref="ClassifierException"/> becomes one <c>error:</c> line and its exit code, never a stack trace.
 /// </summary>
-public static class CommandShell
+internal static class CommandShell
 {
     /// <summary>Parses <paramref name="args"/> and runs the command's action with the given writers.</summary>
     public static int Invoke(RootCommand root, string[] args, TextWriter stdout, TextWriter stderr)

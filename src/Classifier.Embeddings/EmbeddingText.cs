@@ -9,7 +9,7 @@ namespace Classifier.Embeddings;
 /// (a lone \n or \t glues words into one [UNK]) and does not strip accents ("café" becomes
 /// "caf [UNK]"), unlike the Hugging Face tokenizer the model was trained with.
 /// </summary>
-public static partial class EmbeddingText
+internal static partial class EmbeddingText
 {
     /// <summary>Collapses whitespace to single spaces and strips accents (NFD, drop non-spacing marks, NFC).</summary>
     public static string Clean(string? text)

@@ -29,12 +29,20 @@ public static class OnnxExport
     /// <summary>Model metadata key whose value is the JSON array of label names, in Score column order.</summary>
     public const string ScoreLabelsKey = "score_labels";
 
+    /// <summary>Exports a loaded model (see <see cref="Export(ITransformer, string, string)"/>) and returns the ONNX file's size in bytes.</summary>
+    /// <param name="model">The model, from <see cref="ModelStore.Load(string, MLContext?)"/>.</param>
+    /// <param name="onnxPath">The ONNX file to write.</param>
     public static long Export(LoadedModel model, string onnxPath) => Export(model.Transformer, onnxPath, model.Path);
 
     /// <summary>
     /// Exports a transformer that reads a single Text column. Written atomically: a transform the
     /// exporter does not support fails here, naming the model, and leaves no ONNX file behind.
     /// </summary>
+    /// <param name="transformer">A text classifier that reads a single Text column.</param>
+    /// <param name="onnxPath">The ONNX file to write (atomically; an existing file is replaced only on success).</param>
+    /// <param name="source">The model's name in error messages.</param>
+    /// <returns>The ONNX file's size in bytes.</returns>
+    /// <exception cref="ClassifierException">BadModel when the converter cannot export a step of the model.</exception>
     public static long Export(ITransformer transformer, string onnxPath, string source = "model")
     {
         AtomicFile.EnsureWritableFolder(onnxPath, "ONNX model");

@@ -7,7 +7,7 @@ namespace Classifier.Reports;
 /// The report figures, drawn with ScottPlot (SkiaSharp, headless) and returned as PNG bytes so the
 /// caller decides how to write them. Labels are drawn in the order given.
 /// </summary>
-public static class Charts
+internal static class Charts
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 

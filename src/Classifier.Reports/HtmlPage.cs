@@ -5,7 +5,7 @@ using System.Text;
 namespace Classifier.Reports;
 
 /// <summary>A small, self-contained HTML page (inline style, no scripts) of headings, figures and tables.</summary>
-public sealed class HtmlPage(string title)
+internal sealed class HtmlPage(string title)
 {
     private readonly StringBuilder _body = new();
 

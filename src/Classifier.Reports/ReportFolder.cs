@@ -8,7 +8,7 @@ namespace Classifier.Reports;
 /// A report's folder. Each file is written through <see cref="AtomicFile"/>, and the page last,
 /// so a failed run never leaves a half-written file or a page naming a missing picture.
 /// </summary>
-public sealed class ReportFolder
+internal sealed class ReportFolder
 {
     private readonly List<string> _written = [];
 

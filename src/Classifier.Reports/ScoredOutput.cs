@@ -11,7 +11,7 @@ namespace Classifier.Reports;
 /// p_&lt;label&gt; columns and, optionally, a date column copied from the input. Reading the written
 /// file, rather than hooking the scorer, keeps the report independent of how scoring streams.
 /// </summary>
-public static class ScoredOutput
+internal static class ScoredOutput
 {
     public static ScoringReport Read(string path, IReadOnlyList<string> labels, string? dateColumn, bool jsonLines)
     {

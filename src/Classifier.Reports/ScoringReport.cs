@@ -5,8 +5,11 @@ namespace Classifier.Reports;
 /// <summary>How the stance shares are grouped over time.</summary>
 public enum TimeStep
 {
+    /// <summary>Weeks starting on Monday, for spans up to <see cref="ScoringReport.WeeklyUpToDays"/> days.</summary>
     Week,
+    /// <summary>Calendar months, for spans up to <see cref="ScoringReport.MonthlyUpToMonths"/> months.</summary>
     Month,
+    /// <summary>Calendar years, for longer spans.</summary>
     Year,
 }
 
@@ -35,6 +38,9 @@ public sealed class ScoringReport
     private static readonly double[] Thresholds = [0.5, 0.6, 0.8, 0.9];
     private readonly long[] _below = new long[Thresholds.Length];
 
+    /// <summary>An empty report for a model's labels.</summary>
+    /// <param name="labels">The model's label names in Score order (at least two).</param>
+    /// <param name="bins">Confidence histogram bins between 1/labels and 1.</param>
     public ScoringReport(IReadOnlyList<string> labels, int bins = 20)
     {
         if (labels.Count < 2) throw new ArgumentException("a classifier has at least two labels", nameof(labels));
@@ -46,8 +52,11 @@ public sealed class ScoringReport
         _lowest = 1.0 / labels.Count;
     }
 
+    /// <summary>Rows added.</summary>
     public long Rows { get; private set; }
+    /// <summary>Rows added with an empty or missing date cell (left out of the over-time chart).</summary>
     public long RowsWithoutDate { get; private set; }
+    /// <summary>Rows whose date cell could not be read as a date (left out of the over-time chart; see <see cref="FirstBadDate"/>).</summary>
     public long RowsWithBadDate { get; private set; }
 
     /// <summary>The first date cell that could not be read, to name in the report.</summary>
@@ -84,6 +93,9 @@ public sealed class ScoringReport
         perLabel[best]++;
     }
 
+    /// <summary>Reads a date cell: ISO dates and date-times (with or without offset), <c>yyyy/MM/dd</c>, <c>yyyy-MM</c>, <c>yyyyMMdd</c>, or anything the invariant culture parses; times are taken in UTC.</summary>
+    /// <param name="text">The cell.</param>
+    /// <param name="day">The UTC day when it reads.</param>
     public static bool TryParseDate(string text, out DateOnly day)
     {
         text = text.Trim();

@@ -10,7 +10,7 @@ namespace Classifier.Reports;
 /// corrected share as a solid line inside its interval band, and classify-and-count as a dashed line
 /// of the same colour, so the correction and its uncertainty are read at a glance.
 /// </summary>
-public static class SharesChart
+internal static class SharesChart
 {
     /// <summary>Charts drawn at most; with more groups the largest are drawn and the page says so.</summary>
     public const int MaxCharts = 12;

@@ -10,6 +10,10 @@ namespace Classifier.Reports;
 /// </summary>
 public static class TrainingReport
 {
+    /// <summary>Draws the report of a model card into a folder and returns the files written (PNG figures and index.html).</summary>
+    /// <param name="folder">The folder to write into; created when missing.</param>
+    /// <param name="card">The model's card (<see cref="ModelCard.TryRead"/>).</param>
+    /// <param name="modelPath">The model zip the card belongs to, as shown in the report.</param>
     public static IReadOnlyList<string> Write(string folder, ModelCard card, string modelPath)
     {
         var output = new ReportFolder(folder);

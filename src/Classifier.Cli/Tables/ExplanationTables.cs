@@ -6,7 +6,7 @@ using ConsoleTables;
 namespace Classifier.Cli.Tables;
 
 /// <summary>Renders an explanation as console tables: one per label, strongest pushes first.</summary>
-public static class ExplanationTables
+internal static class ExplanationTables
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 

@@ -5,7 +5,7 @@ using ConsoleTables;
 namespace Classifier.Cli.Tables;
 
 /// <summary>Renders figures as console tables (rows = truth, columns = predicted in confusion matrices).</summary>
-public static class MetricsTables
+internal static class MetricsTables
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 

@@ -4,7 +4,7 @@ using ConsoleTables;
 namespace Classifier.Cli.Tables;
 
 /// <summary>A ConsoleTables table of a few texts: the text (cut to fit), label, confidence and every label's probability.</summary>
-public static class PredictionTable
+internal static class PredictionTable
 {
     public static string Render(IReadOnlyList<string> texts, BatchScorer scorer, float? minConfidence, int textWidth = 40)
     {

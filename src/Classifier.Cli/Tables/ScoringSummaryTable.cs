@@ -4,7 +4,7 @@ using ConsoleTables;
 namespace Classifier.Cli.Tables;
 
 /// <summary>The scoring command's end-of-run table.</summary>
-public static class ScoringSummaryTable
+internal static class ScoringSummaryTable
 {
     /// <summary>The end-of-run table (ConsoleTables) of a run's counts.</summary>
     public static string ToTable(this ScoringSummary summary, bool sentences)

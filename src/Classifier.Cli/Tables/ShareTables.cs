@@ -5,7 +5,7 @@ using ConsoleTables;
 namespace Classifier.Cli.Tables;
 
 /// <summary>Renders share estimates for the console.</summary>
-public static class ShareTables
+internal static class ShareTables
 {
     /// <summary>The overall shares, classify-and-count beside corrected with the interval, as a console table.</summary>
     public static string Summary(ShareResults results)

@@ -7,12 +7,13 @@ namespace Classifier.Core.Calibration;
 /// ([0,0.1), [0.1,0.2) … [0.9,1.0]); ECE = Σ (rows in bin / rows) × |accuracy in bin − mean confidence in bin|.
 /// 0 means "70 % sure" is right 70 % of the time.
 /// </summary>
-public static class CalibrationError
+internal static class CalibrationError
 {
     public const int DefaultBins = 10;
 
     /// <param name="truth">Index of each row's true label.</param>
     /// <param name="probabilities">Each row's probability per label.</param>
+    /// <param name="bins">Equal-width confidence bins.</param>
     public static double Expected(IReadOnlyList<int> truth, IReadOnlyList<float[]> probabilities, int bins = DefaultBins)
     {
         if (truth.Count != probabilities.Count) throw new ArgumentException("One probability vector per row is needed.");

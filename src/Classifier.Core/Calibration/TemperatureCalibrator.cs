@@ -12,7 +12,7 @@ namespace Classifier.Core.Calibration;
 /// PredictedLabel is untouched because the top label does not change.
 /// Caveat: these two transforms have no ONNX exporter, so a calibrated model cannot be exported to ONNX.
 /// </summary>
-public static class TemperatureCalibrator
+internal static class TemperatureCalibrator
 {
     public static ITransformer Append(ITransformer model, double temperature)
     {

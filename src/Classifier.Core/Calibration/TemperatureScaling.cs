@@ -5,7 +5,7 @@ namespace Classifier.Core.Calibration;
 /// softmax model. T &gt; 1 softens over-confident models, T &lt; 1 sharpens under-confident ones; the
 /// top label never changes, so accuracy and F1 stay as they are.
 /// </summary>
-public static class TemperatureScaling
+internal static class TemperatureScaling
 {
     private const double Floor = 1e-12;
 

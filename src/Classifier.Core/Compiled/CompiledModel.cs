@@ -64,7 +64,7 @@ internal sealed class NgramBlock(int offset, int length, IReadOnlyDictionary<ulo
 /// run a loaded model, never a model of its own: the zip stays the ML.NET model.
 /// Thread-safe: per-call state lives in a <see cref="Workspace"/> each thread owns.
 /// </summary>
-public sealed class CompiledModel
+internal sealed class CompiledModel
 {
     private const char StartMarker = '\u0002';
     private const char EndMarker = '\u0003';
@@ -80,6 +80,12 @@ public sealed class CompiledModel
     private readonly float[] biases;
 
     /// <param name="labelWeights">Feature-major, <see cref="PackedStride"/> floats per feature, the first left for the n-gram weight.</param>
+    /// <param name="labels">Label names in Score order.</param>
+    /// <param name="separators">The characters the word tokenizer splits on.</param>
+    /// <param name="vocabulary">Word to word id.</param>
+    /// <param name="wordBlock">The word n-gram block.</param>
+    /// <param name="charBlocks">One block per character n-gram length.</param>
+    /// <param name="biases">One bias per label.</param>
     internal CompiledModel(IReadOnlyList<string> labels, IEnumerable<char> separators, Dictionary<string, int> vocabulary,
         NgramBlock wordBlock, NgramBlock[] charBlocks, float[] labelWeights, float[] biases)
     {

@@ -11,7 +11,7 @@ using Microsoft.ML.Trainers;
 namespace Classifier.Core.Compiled;
 
 /// <summary>Whether a model could be compiled, and why not.</summary>
-public sealed record CompileResult(CompiledModel? Model, string? Reason)
+internal sealed record CompileResult(CompiledModel? Model, string? Reason)
 {
     public bool Succeeded => Model is not null;
 }
@@ -24,7 +24,7 @@ public sealed record CompileResult(CompiledModel? Model, string? Reason)
 /// ways and refuses the compiled form unless every probability agrees, so a model built some other
 /// way (other separators, other normalization, embeddings, trees) is scored by ML.NET instead.
 /// </summary>
-public static class ModelCompiler
+internal static class ModelCompiler
 {
     /// <summary>Largest probability difference accepted between the compiled model and the ML.NET chain.</summary>
     public const float Tolerance = 1e-4f;

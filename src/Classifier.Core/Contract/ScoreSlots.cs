@@ -7,7 +7,7 @@ namespace Classifier.Core.Contract;
 /// Reads the label names of a model's Score vector from its slot names: Score follows the label
 /// key order of training, which is not necessarily alphabetical, so never assume an order.
 /// </summary>
-public static class ScoreSlots
+internal static class ScoreSlots
 {
     public static IReadOnlyList<string> LabelNames(DataViewSchema outputSchema)
     {

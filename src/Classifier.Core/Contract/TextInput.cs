@@ -1,7 +1,7 @@
 namespace Classifier.Core.Contract;
 
 /// <summary>The one input the saved model needs.</summary>
-public sealed class TextInput
+internal sealed class TextInput
 {
     public string Text { get; set; } = "";
 }

@@ -3,6 +3,11 @@ using CsvHelper;
 namespace Classifier.Core.Data;
 
 /// <summary>What <see cref="LabeledCsv.Read"/> found in a labeled file.</summary>
+/// <param name="Path">The file that was read, as given.</param>
+/// <param name="Rows">The rows kept, in file order.</param>
+/// <param name="SkippedEmptyText">Rows skipped because their text cell was empty.</param>
+/// <param name="SkippedEmptyLabel">Rows skipped because their label cell was empty.</param>
+/// <param name="Groups">One group value per kept row when a group column was asked for and found; otherwise null.</param>
 public sealed record LabeledData(
     string Path,
     IReadOnlyList<LabeledExample> Rows,
@@ -13,6 +18,7 @@ public sealed record LabeledData(
     /// <summary>The group column's name when one was read (<see cref="Groups"/> then holds one value per row).</summary>
     public string? GroupColumn { get; init; }
 
+    /// <summary>All rows skipped, for either reason.</summary>
     public int Skipped => SkippedEmptyText + SkippedEmptyLabel;
 
     /// <summary>The distinct labels, ordinal-sorted so that key order never depends on row order.</summary>
@@ -26,6 +32,10 @@ public sealed record LabeledData(
 /// </summary>
 public static class LabeledCsv
 {
+    /// <summary>Reads every row of a labeled CSV with a header; throws <see cref="ClassifierException"/> (BadInput, naming the file and line) on malformed CSV or missing columns.</summary>
+    /// <param name="path">The CSV file.</param>
+    /// <param name="textColumn">The header name of the text column.</param>
+    /// <param name="labelColumn">The header name of the label column; any label names are accepted.</param>
     /// <param name="groupColumn">
     /// Also read this column (for example <c>register</c>) into <see cref="LabeledData.Groups"/>, when the
     /// file has it; a file without it reads as if none was asked for.

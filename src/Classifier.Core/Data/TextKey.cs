@@ -6,7 +6,7 @@ namespace Classifier.Core.Data;
 /// The near-duplicate key of a text: lower-cased, every run of punctuation and white space folded
 /// to one space. Two texts with the same key count as the same sentence.
 /// </summary>
-public static class TextKey
+internal static class TextKey
 {
     public static string Of(string text)
     {

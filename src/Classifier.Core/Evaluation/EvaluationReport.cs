@@ -4,6 +4,13 @@ namespace Classifier.Core.Evaluation;
 /// Multiclass figures computed from predictions by hand, so they can be checked against a
 /// confusion matrix worked out on paper. ConfusionMatrix[truth][predicted].
 /// </summary>
+/// <param name="Labels">Label names in Score order.</param>
+/// <param name="PerClass">Each label's precision, recall, F1 and support, in <paramref name="Labels"/> order.</param>
+/// <param name="MacroF1">The unweighted mean of the labels' F1.</param>
+/// <param name="Accuracy">The share of rows predicted right.</param>
+/// <param name="LogLoss">Mean negative log-probability of the true label (probabilities clipped at 1e-15).</param>
+/// <param name="ConfusionMatrix">Row counts by <c>[truth][predicted]</c> label index.</param>
+/// <param name="Rows">The number of rows evaluated.</param>
 public sealed record EvaluationReport(
     IReadOnlyList<string> Labels,
     IReadOnlyList<ClassMetrics> PerClass,
@@ -16,6 +23,7 @@ public sealed record EvaluationReport(
     // Log-loss clips probabilities as ML.NET's evaluator does, so one confident miss stays finite.
     private const double Epsilon = 1e-15;
 
+    /// <summary>Figures from each row's true label and predicted probabilities (the most probable label is the prediction).</summary>
     /// <param name="labels">Label names in the order of the probability vectors.</param>
     /// <param name="truth">Index into <paramref name="labels"/> of each row's true label.</param>
     /// <param name="probabilities">Each row's probability per label.</param>
@@ -39,7 +47,7 @@ public sealed record EvaluationReport(
     }
 
     /// <summary>Figures from a confusion matrix (rows = truth, columns = predicted).</summary>
-    public static EvaluationReport FromMatrix(IReadOnlyList<string> labels, int[][] matrix, double logLoss)
+    internal static EvaluationReport FromMatrix(IReadOnlyList<string> labels, int[][] matrix, double logLoss)
     {
         var k = labels.Count;
         var perClass = new List<ClassMetrics>(k);
@@ -62,7 +70,7 @@ public sealed record EvaluationReport(
             total == 0 ? 0 : (double)correct / total, logLoss, matrix, total);
     }
 
-    public static int ArgMax(ReadOnlySpan<float> values)
+    internal static int ArgMax(ReadOnlySpan<float> values)
     {
         var best = 0;
         for (var i = 1; i < values.Length; i++)

@@ -5,6 +5,10 @@ namespace Classifier.Core.Evaluation;
 /// Macro-F1 averages only the labels the group holds true rows of, so a group written for one label
 /// (off-topic rows are all neutral) is not marked down for labels it cannot have.
 /// </summary>
+/// <param name="Group">The group's value (for example <c>news</c>).</param>
+/// <param name="Rows">The group's rows.</param>
+/// <param name="MacroF1">Mean F1 over the labels the group has true rows of.</param>
+/// <param name="Accuracy">The share of the group's rows predicted right.</param>
 public sealed record GroupMetrics(string Group, int Rows, double MacroF1, double Accuracy)
 {
     /// <summary>Figures per distinct value of <paramref name="groups"/>, ordinal-sorted by group.</summary>

@@ -6,13 +6,13 @@ using CsvHelper;
 namespace Classifier.Core.Evaluation;
 
 /// <summary>Scored rows of one labeled file, with the file they came from.</summary>
-public sealed record ScoredFile(string Path, IReadOnlyList<LabeledExample> Rows, IReadOnlyList<float[]> Probabilities);
+internal sealed record ScoredFile(string Path, IReadOnlyList<LabeledExample> Rows, IReadOnlyList<float[]> Probabilities);
 
 /// <summary>
 /// Writes the rows a model got wrong, with its probability for every label, for error analysis:
 /// columns file, row (1-based among the file's data rows), text, label, predicted, confidence, p:LABEL….
 /// </summary>
-public static class MisclassifiedRows
+internal static class MisclassifiedRows
 {
     public static int Write(string path, IReadOnlyList<string> labels, IEnumerable<ScoredFile> files)
     {

@@ -3,6 +3,7 @@ namespace Classifier.Core.Features;
 /// <summary>How text becomes features. Immutable: derive variants with <c>with</c>.</summary>
 public sealed record FeatureOptions
 {
+    /// <summary>The settings the shipped n-gram model was trained with.</summary>
     public static FeatureOptions Default { get; } = new();
 
     /// <summary>N-grams (default), MiniLM sentence embeddings, or both concatenated.</summary>
@@ -23,6 +24,7 @@ public sealed record FeatureOptions
     /// <summary>TF-IDF rather than raw counts for every n-gram block.</summary>
     public bool UseTfIdf { get; init; } = true;
 
+    /// <summary>One human-readable line for the model card and the training log, for example <c>word 1-2 grams (max 20,000), char 4-grams (max 20,000 each), tf-idf, L2-normalized per block</c>.</summary>
     public string Describe() => Set switch
     {
         FeatureSet.Embeddings => EmbeddingsDescription,

@@ -16,7 +16,7 @@ public enum FeatureSet
     Both,
 }
 
-public static class FeatureSets
+internal static class FeatureSets
 {
     public static IReadOnlyList<FeatureSet> All { get; } = Enum.GetValues<FeatureSet>();
 

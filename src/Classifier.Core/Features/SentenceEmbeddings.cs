@@ -9,7 +9,7 @@ namespace Classifier.Core.Features;
 /// lives in the Classifier.Embeddings assembly so that apps using n-gram models do not ship it; that
 /// assembly registers its implementation here (<see cref="SentenceEmbeddings.Use"/>).
 /// </summary>
-public interface ISentenceEmbeddings
+internal interface ISentenceEmbeddings
 {
     /// <summary>The vector column the mapping adds.</summary>
     string OutputColumn { get; }
@@ -35,7 +35,7 @@ public interface ISentenceEmbeddings
 /// its module initializer; because a referenced assembly is loaded only when one of its types is
 /// touched, Core also loads it by name the first time it is needed, so referencing the package is enough.
 /// </summary>
-public static class SentenceEmbeddings
+internal static class SentenceEmbeddings
 {
     /// <summary>The assembly (and NuGet package) that implements the embeddings.</summary>
     public const string AssemblyName = "Classifier.Embeddings";

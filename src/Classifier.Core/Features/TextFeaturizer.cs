@@ -9,7 +9,7 @@ namespace Classifier.Core.Features;
 /// Builds the text featurizer from individual ML.NET transforms rather than one FeaturizeText,
 /// because each of these has an ONNX exporter and the dictionaries are explicit (no hashing).
 /// </summary>
-public static class TextFeaturizer
+internal static class TextFeaturizer
 {
     // Splitting on punctuation as well as spaces keeps "encryption," and "encryption" one token.
     internal static readonly char[] WordSeparators =

@@ -4,7 +4,7 @@ namespace Classifier.Core.IO;
 /// Writes a file through a temporary sibling and a rename, so readers never see a half-written
 /// file and an interrupted run leaves the previous file intact.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     public static void Write(string path, Action<Stream> write)
     {

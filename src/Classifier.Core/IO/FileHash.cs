@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 
 namespace Classifier.Core.IO;
 
-public static class FileHash
+internal static class FileHash
 {
     /// <summary>Lower-case hex SHA-256 of the file's bytes.</summary>
     public static string Sha256(string path)

@@ -8,11 +8,19 @@ using Microsoft.ML.Data;
 namespace Classifier.Core.Model;
 
 /// <summary>A loaded model with the label names read from its Score slots.</summary>
+/// <param name="Transformer">The ML.NET model.</param>
+/// <param name="InputSchema">The schema it was saved with (a Text column).</param>
+/// <param name="OutputSchema">Its output schema (Score and PredictedLabel among others).</param>
+/// <param name="Labels">Label names in Score slot order.</param>
+/// <param name="Path">The file (or the name given for a stream) it came from.</param>
 public sealed record LoadedModel(ITransformer Transformer, DataViewSchema InputSchema, DataViewSchema OutputSchema, IReadOnlyList<string> Labels, string Path);
 
 /// <summary>Saves and loads model zips; both checked, both atomic.</summary>
 public static class ModelStore
 {
+    /// <summary>Saves a trained model as an ML.NET zip, atomically: the file is either the old one or the complete new one. Returns its size in bytes.</summary>
+    /// <param name="model">The model to save.</param>
+    /// <param name="path">The zip to write; overwritten if it exists.</param>
     public static long Save(TrainedModel model, string path)
     {
         var ml = new MLContext();
@@ -20,6 +28,9 @@ public static class ModelStore
         return new FileInfo(path).Length;
     }
 
+    /// <summary>Writes a card beside a model zip (<see cref="ModelCard.PathFor"/>), atomically.</summary>
+    /// <param name="card">The card.</param>
+    /// <param name="modelPath">The model zip's path.</param>
     public static void SaveCard(ModelCard card, string modelPath) =>
         AtomicFile.Write(ModelCard.PathFor(modelPath), stream =>
         {
@@ -32,6 +43,9 @@ public static class ModelStore
     /// Loads a model zip and checks it is a text classifier: a Text input and a Score output with label
     /// slot names. Fails here, with the path, rather than at the first prediction.
     /// </summary>
+    /// <param name="path">The model zip.</param>
+    /// <param name="ml">The context to load into; a new one when null.</param>
+    /// <exception cref="ClassifierException">BadModel, naming the file, when it is missing, unreadable or not a text classifier.</exception>
     public static LoadedModel Load(string path, MLContext? ml = null)
     {
         if (!File.Exists(path)) throw ClassifierException.Model($"{path}: model file not found.");
@@ -51,6 +65,10 @@ public static class ModelStore
     /// Loads and checks a model zip from a stream (an embedded resource, a download);
     /// <paramref name="name"/> stands for the path in error messages.
     /// </summary>
+    /// <param name="stream">The zip's bytes; read, not closed.</param>
+    /// <param name="name">The name errors use for it.</param>
+    /// <param name="ml">The context to load into; a new one when null.</param>
+    /// <exception cref="ClassifierException">BadModel, naming <paramref name="name"/>, when it is not a text classifier.</exception>
     public static LoadedModel Load(Stream stream, string name, MLContext? ml = null)
     {
         // Embeddings models name a CustomMapping that ML.NET finds only in registered assemblies;
@@ -73,7 +91,7 @@ public static class ModelStore
         return Check(transformer, inputSchema, name);
     }
 
-    public static LoadedModel Check(ITransformer transformer, DataViewSchema? inputSchema, string path)
+    internal static LoadedModel Check(ITransformer transformer, DataViewSchema? inputSchema, string path)
     {
         if (inputSchema?.GetColumnOrNull(ModelSchema.Text) is not { } text || text.Type is not TextDataViewType)
             throw ClassifierException.Model($"{path}: the model has no '{ModelSchema.Text}' text input column, so it is not a text classifier.");

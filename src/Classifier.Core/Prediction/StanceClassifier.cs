@@ -215,6 +215,7 @@ public sealed class StanceClassifier : IDisposable
         }
     }
 
+    /// <summary>Stops watching the model file. Predictions already running finish; later calls throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
         if (_disposed) return;

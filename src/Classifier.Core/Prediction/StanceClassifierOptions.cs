@@ -3,6 +3,7 @@ namespace Classifier.Core.Prediction;
 /// <summary>How a <see cref="StanceClassifier"/> behaves; change with <c>with</c>.</summary>
 public sealed record StanceClassifierOptions
 {
+    /// <summary>No file watching, a 500 ms reload delay and an engine pool sized for the machine.</summary>
     public static StanceClassifierOptions Default { get; } = new();
 
     /// <summary>Reload the model when its file changes on disk (only for models loaded from a path).</summary>

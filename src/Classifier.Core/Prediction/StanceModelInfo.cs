@@ -6,6 +6,12 @@ namespace Classifier.Core.Prediction;
 /// What a <see cref="StanceClassifier"/> is currently serving: where it came from, its labels (Score
 /// slot order), its card when one sits beside the zip, and its generation (1 at load, +1 per reload).
 /// </summary>
+/// <param name="Source">The model file's full path, or <c>(stream)</c>.</param>
+/// <param name="Sha256">SHA-256 of the zip's bytes, lower-case hex.</param>
+/// <param name="Labels">Label names in Score slot order.</param>
+/// <param name="Card">The card beside the zip, or null.</param>
+/// <param name="LoadedUtc">When this model was loaded.</param>
+/// <param name="Generation">1 for the first load, one more per reload.</param>
 public sealed record StanceModelInfo(
     string Source,
     string Sha256,

@@ -9,7 +9,7 @@ namespace Classifier.Core.Quantification;
 /// the training data, the default) or a labeled sample of the corpus being measured, scored by the
 /// model now. The second is what to use when the corpus's text differs from the training data's.
 /// </summary>
-public static class ErrorRates
+internal static class ErrorRates
 {
     /// <summary>The card's statistics, or a <see cref="ClassifierException"/> (bad model) telling the user to retrain when it has none.</summary>
     public static QuantificationStats FromCard(ModelCard? card, string modelPath) => ShareEstimator.RequireStats(card, modelPath);

@@ -6,7 +6,7 @@ namespace Classifier.Core.Quantification;
 /// replacement, but needs no second pass and no memory per text. The weights are a pure function
 /// of (seed, text position, replicate), so the order in which threads finish cannot change them.
 /// </summary>
-public static class PoissonWeights
+internal static class PoissonWeights
 {
     private const int Bits = 12;
     private const int PerHash = 64 / Bits;

@@ -4,7 +4,7 @@ using Classifier.Core.Evaluation;
 namespace Classifier.Core.Quantification;
 
 /// <summary>One out-of-fold calibration row: its true label, the label predicted for it and its probabilities (label order).</summary>
-public readonly record struct CalibrationRow(int Truth, int Predicted, float[] Probabilities);
+internal readonly record struct CalibrationRow(int Truth, int Predicted, float[] Probabilities);
 
 /// <summary>
 /// What share estimation needs to know about a model's own errors, measured on the cross-validation
@@ -41,7 +41,7 @@ public sealed record QuantificationStats
     public required OutOfFoldRows Rows { get; init; }
 
     /// <summary>Computes the statistics from out-of-fold probabilities (one vector per row, Score slot order) and the rows' true labels.</summary>
-    public static QuantificationStats FromOutOfFold(IReadOnlyList<string> labels, IReadOnlyList<int> truth, IReadOnlyList<float[]> probabilities, int folds)
+    internal static QuantificationStats FromOutOfFold(IReadOnlyList<string> labels, IReadOnlyList<int> truth, IReadOnlyList<float[]> probabilities, int folds)
     {
         if (truth.Count != probabilities.Count) throw new ArgumentException("One probability vector per row is needed.", nameof(probabilities));
         var k = labels.Count;
@@ -84,7 +84,7 @@ public sealed record QuantificationStats
     /// Checks the statistics against the model's labels and decodes the rows. A card that does not fit
     /// (other labels, a label with no rows, corrupt rows) fails with <see cref="ClassifierException"/> naming <paramref name="cardPath"/>.
     /// </summary>
-    public IReadOnlyList<CalibrationRow> Check(IReadOnlyList<string> modelLabels, string cardPath)
+    internal IReadOnlyList<CalibrationRow> Check(IReadOnlyList<string> modelLabels, string cardPath)
     {
         if (!Labels.SequenceEqual(modelLabels, StringComparer.Ordinal))
             throw ClassifierException.Model($"{cardPath}: the quantification statistics are for labels {string.Join(", ", Labels)}, the model has {string.Join(", ", modelLabels)}; retrain the model.");

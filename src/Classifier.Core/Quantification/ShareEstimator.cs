@@ -6,7 +6,7 @@ namespace Classifier.Core.Quantification;
 /// (Poisson weights per text) and the model's out-of-fold calibration rows (per true label).
 /// Not thread-safe: add texts from one thread, in a fixed order (the order is part of the seed).
 /// </summary>
-public sealed class ShareEstimator
+internal sealed class ShareEstimator
 {
     /// <summary>The group name used when texts are not grouped.</summary>
     public const string AllGroup = "all";

@@ -4,7 +4,7 @@ using Classifier.Core.Scoring;
 namespace Classifier.Core.Quantification;
 
 /// <summary>Writes share estimates as CSV (one row per group, period and label) and as the console summary.</summary>
-public static class ShareFiles
+internal static class ShareFiles
 {
     /// <summary>The columns of the shares file.</summary>
     public static readonly IReadOnlyList<string> Columns = ["group", "period", "label", "n", "cc_share", "share", "ci_low", "ci_high", "method", "note"];

@@ -69,7 +69,7 @@ public sealed record ShareGrouping
 /// A date that cannot be read puts the text in the period "" with a note (or, when strict, stops the
 /// run naming the file, row and column).
 /// </summary>
-public sealed class ShareCollector(ShareEstimator estimator, ShareGrouping grouping, bool strict) : IScoredUnitSink
+internal sealed class ShareCollector(ShareEstimator estimator, ShareGrouping grouping, bool strict) : IScoredUnitSink
 {
     private int _groupIndex = -1;
     private int _dateIndex = -1;

@@ -6,7 +6,7 @@ namespace Classifier.Core.Quantification;
 /// conditional is P(predicted | true) for ACC and the mean probability vector per true label for PACC.
 /// Solving that system for share undoes the classifier's errors.
 /// </summary>
-public static class ShareMath
+internal static class ShareMath
 {
     /// <summary>
     /// The shares that best explain <paramref name="observed"/> (least squares), clipped to [0, 1] and

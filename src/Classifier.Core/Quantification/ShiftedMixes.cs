@@ -1,10 +1,10 @@
 namespace Classifier.Core.Quantification;
 
 /// <summary>A labeled, already scored text: its true label, the model's predicted label and probabilities (label order).</summary>
-public readonly record struct ScoredExample(int Truth, int Predicted, float[] Probabilities);
+internal readonly record struct ScoredExample(int Truth, int Predicted, float[] Probabilities);
 
 /// <summary>What the samples of one mix showed, per label (label order) and overall.</summary>
-public sealed record MixOutcome(
+internal sealed record MixOutcome(
     IReadOnlyList<double> Mix,
     int Samples,
     int SampleSize,
@@ -36,7 +36,7 @@ public sealed record MixOutcome(
 /// Compares the corrected share with classify-and-count against the true mix, and counts how often the
 /// interval covers it.
 /// </summary>
-public static class ShiftedMixes
+internal static class ShiftedMixes
 {
     /// <summary>
     /// Estimates <paramref name="samples"/> samples of <paramref name="size"/> texts with label mix

@@ -6,7 +6,7 @@ namespace Classifier.Core.Quantification;
 /// Share estimates for texts in memory (the library and the service): the texts are scored in chunks
 /// and streamed into a <see cref="ShareEstimator"/>, so a long sequence is never held whole.
 /// </summary>
-public static class TextShares
+internal static class TextShares
 {
     /// <summary>Texts scored per call of the predictor.</summary>
     public const int Chunk = 512;

@@ -8,7 +8,7 @@ using Microsoft.ML.Data;
 namespace Classifier.Core.Scoring;
 
 /// <summary>The model's answers for a batch of texts: a predicted label index and a probability per label, per text.</summary>
-public sealed class BatchPredictions(int count, int labelCount)
+internal sealed class BatchPredictions(int count, int labelCount)
 {
     public int Count { get; } = count;
 
@@ -31,7 +31,7 @@ public sealed class BatchPredictions(int count, int labelCount)
 /// caller takes its own lane (ML.NET: a source view and its transformed view, built once; compiled:
 /// a workspace), so batches can be scored on every core while the model itself is shared.
 /// </summary>
-public sealed class BatchScorer
+internal sealed class BatchScorer
 {
     private readonly ITransformer transformer;
     private readonly CompiledModel? compiled;

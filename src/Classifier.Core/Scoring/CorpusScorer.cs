@@ -9,7 +9,7 @@ namespace Classifier.Core.Scoring;
 /// <see cref="BatchScorer"/>, and writes the results in input order. Only a few batches are in memory
 /// at any time, whatever the input size.
 /// </summary>
-public sealed class CorpusScorer(BatchScorer scorer, ScoringOptions options)
+internal sealed class CorpusScorer(BatchScorer scorer, ScoringOptions options)
 {
     private readonly IReadOnlyList<string> labels = scorer.Labels;
 

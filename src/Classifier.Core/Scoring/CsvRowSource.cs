@@ -7,7 +7,7 @@ namespace Classifier.Core.Scoring;
 /// field count) are passed to <c>onProblem</c> and skipped, or, when strict, stop the run with the
 /// line number.
 /// </summary>
-public sealed class CsvRowSource : IRowSource
+internal sealed class CsvRowSource : IRowSource
 {
     private readonly CsvReader reader;
     private readonly Stream? stream;

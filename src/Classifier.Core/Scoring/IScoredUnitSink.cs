@@ -4,7 +4,7 @@ namespace Classifier.Core.Scoring;
 /// Receives every scored text of a <see cref="CorpusScorer"/> run (each sentence with --sentences),
 /// on the reading thread and in input order, whatever the number of scoring threads.
 /// </summary>
-public interface IScoredUnitSink
+internal interface IScoredUnitSink
 {
     /// <summary>Called once before the first row, with the input's name and columns; may refuse them with a <see cref="ClassifierException"/>.</summary>
     void Begin(string sourceName, IReadOnlyList<string> columns);

@@ -1,7 +1,7 @@
 namespace Classifier.Core.Scoring;
 
 /// <summary>Each line of a text stream is one text (for pipes): a single column named <c>text</c>.</summary>
-public sealed class LineRowSource(string name, TextReader reader, bool leaveOpen = true) : IRowSource
+internal sealed class LineRowSource(string name, TextReader reader, bool leaveOpen = true) : IRowSource
 {
     private long number;
     private long position;

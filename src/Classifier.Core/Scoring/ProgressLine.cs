@@ -6,12 +6,17 @@ namespace Classifier.Core.Scoring;
 /// A one-line progress report rewritten in place (carriage return) at most twice a second: rows done,
 /// rows/s and, when the input size is known, percent and time left. Only for a terminal.
 /// </summary>
+/// <param name="output">The terminal to write to (standard error, so it never mixes with scored output).</param>
 public sealed class ProgressLine(TextWriter output)
 {
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private long lastTick = -1;
     private bool written;
 
+    /// <summary>Rewrites the line if half a second has passed since the last time.</summary>
+    /// <param name="rows">Rows scored so far.</param>
+    /// <param name="position">Bytes of the input read so far.</param>
+    /// <param name="length">The input's length in bytes, or null when unknown (standard input).</param>
     public void Report(long rows, long position, long? length)
     {
         var now = clock.ElapsedMilliseconds;

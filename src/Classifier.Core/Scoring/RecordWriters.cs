@@ -5,7 +5,7 @@ using CsvHelper;
 namespace Classifier.Core.Scoring;
 
 /// <summary>Writes records cell by cell, so the same scoring code can write CSV or JSON lines.</summary>
-public interface IRecordWriter : IDisposable
+internal interface IRecordWriter : IDisposable
 {
     void Header(IReadOnlyList<string> names);
 
@@ -26,7 +26,7 @@ public interface IRecordWriter : IDisposable
     void Flush();
 }
 
-public static class RecordWriters
+internal static class RecordWriters
 {
     public static IRecordWriter Create(OutputFormat format, Stream output, bool excelSafe) => format switch
     {
@@ -36,7 +36,7 @@ public static class RecordWriters
 }
 
 /// <summary>RFC 4180 CSV with LF line ends; with excel-safe, formula-like text cells get a leading apostrophe.</summary>
-public sealed class CsvOutputWriter(Stream output, bool excelSafe) : IRecordWriter
+internal sealed class CsvOutputWriter(Stream output, bool excelSafe) : IRecordWriter
 {
     private readonly CsvWriter writer = CsvWriter.Create(output, new CsvWriterOptions
     {
@@ -70,7 +70,7 @@ public sealed class CsvOutputWriter(Stream output, bool excelSafe) : IRecordWrit
 }
 
 /// <summary>One JSON object per line, keyed by the header names; numbers stay numbers.</summary>
-public sealed class JsonlOutputWriter : IRecordWriter
+internal sealed class JsonlOutputWriter : IRecordWriter
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
     private readonly Stream output;

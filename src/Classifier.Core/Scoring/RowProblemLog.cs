@@ -1,7 +1,7 @@
 namespace Classifier.Core.Scoring;
 
 /// <summary>Counts the malformed rows skipped and, when given a writer, records line, raw content and reason.</summary>
-public sealed class RowProblemLog(IRecordWriter? writer = null)
+internal sealed class RowProblemLog(IRecordWriter? writer = null)
 {
     public static IReadOnlyList<string> Columns { get; } = ["line", "raw", "reason"];
 

@@ -7,6 +7,7 @@ namespace Classifier.Core.Scoring;
 /// <summary>A whole scoring run over files or standard streams. Immutable: derive variants with <c>with</c>.</summary>
 public sealed record ScoringJobOptions
 {
+    /// <summary>The model zip to score with.</summary>
     public string ModelPath { get; init; } = "models/stance.zip";
 
     /// <summary>The CSV to score; null reads lines of text from standard input.</summary>
@@ -21,6 +22,7 @@ public sealed record ScoringJobOptions
     /// <summary>Allow writing over an existing output (never over the input).</summary>
     public bool Force { get; init; }
 
+    /// <summary>How each row is scored and written.</summary>
     public ScoringOptions Scoring { get; init; } = new();
 
     /// <summary>Where to write the share estimates (CSV); null for none. Needs a model card with quantification statistics.</summary>
@@ -41,6 +43,7 @@ public sealed record ScoringJobOptions
     /// <summary>True when a CSV is scored for its shares alone: no --output, so the scored rows go nowhere.</summary>
     public bool DiscardsOutput => OutputPath is null && SharesPath is not null && InputPath is not null;
 
+    /// <summary>Whether the output goes to standard output rather than a file.</summary>
     public bool WritesToStandardOutput => !DiscardsOutput && OutputPath is null or "-";
 }
 
@@ -51,6 +54,18 @@ public sealed record ScoringJobOptions
 /// </summary>
 public static class ScoringJob
 {
+    /// <summary>
+    /// Runs the job to the end. Nothing is written to <see cref="ScoringJobOptions.OutputPath"/> unless the
+    /// whole run succeeds; an existing output is kept unless <see cref="ScoringJobOptions.Force"/> is set.
+    /// </summary>
+    /// <param name="job">What to score, with what, and where to write.</param>
+    /// <param name="standardOutput">Opens standard output, for an output of "-" or null.</param>
+    /// <param name="standardInput">Opens standard input, for a null input path (one text per line).</param>
+    /// <param name="progress">A progress line to update, or null.</param>
+    /// <param name="cancel">Stops the run; then no output file is left.</param>
+    /// <returns>Counts of what was read, scored and skipped.</returns>
+    /// <exception cref="ClassifierException">A bad path, model or input row (with the file, row and column).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was signalled.</exception>
     public static ScoringSummary Run(ScoringJobOptions job, Func<Stream> standardOutput, Func<TextReader> standardInput, ProgressLine? progress, CancellationToken cancel)
     {
         CheckPaths(job);
@@ -113,7 +128,7 @@ public static class ScoringJob
     }
 
     /// <summary>Refuses, before reading anything, to write over the input or (without force) an existing file.</summary>
-    public static void CheckPaths(ScoringJobOptions job)
+    internal static void CheckPaths(ScoringJobOptions job)
     {
         var targets = new List<(string Path, string What)>();
         if (!job.WritesToStandardOutput && !job.DiscardsOutput) targets.Add((job.OutputPath!, "output"));

@@ -3,7 +3,9 @@ namespace Classifier.Core.Scoring;
 /// <summary>Output formats of a scoring run.</summary>
 public enum OutputFormat
 {
+    /// <summary>Comma-separated, with the input's columns and the label and probabilities after them.</summary>
     Csv,
+    /// <summary>One JSON object per line.</summary>
     Jsonl,
 }
 
@@ -23,8 +25,10 @@ public enum ScoringEngine
 /// <summary>How a corpus is scored. Immutable: derive variants with <c>with</c>.</summary>
 public sealed record ScoringOptions
 {
+    /// <summary>The header name of the column to classify.</summary>
     public string TextColumn { get; init; } = "text";
 
+    /// <summary>How the output is written.</summary>
     public OutputFormat Format { get; init; } = OutputFormat.Csv;
 
     /// <summary>Score each sentence of the text rather than the whole cell.</summary>
@@ -60,5 +64,6 @@ public sealed record ScoringOptions
     /// </summary>
     public Action? AfterBatch { get; init; }
 
+    /// <summary>The label written for a row below <see cref="MinConfidence"/>.</summary>
     public const string UncertainLabel = "uncertain";
 }

@@ -10,7 +10,7 @@ namespace Classifier.Core.Scoring;
 /// sentence. Decimals ("3.5%") never split because no space follows their period.
 /// ICU's break iterator was not used: the served ICU4N is an alpha and icu.net needs native ICU.
 /// </summary>
-public static class SentenceSplitter
+internal static class SentenceSplitter
 {
     // Words that end with a period but rarely end a sentence.
     private static readonly FrozenSet<string> Abbreviations = FrozenSet.ToFrozenSet(

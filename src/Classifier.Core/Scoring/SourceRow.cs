@@ -1,13 +1,13 @@
 namespace Classifier.Core.Scoring;
 
 /// <summary>One input record: its fields, 1-based row number (header not counted) and the line it starts on.</summary>
-public sealed record SourceRow(long Number, long Line, string[] Fields);
+internal sealed record SourceRow(long Number, long Line, string[] Fields);
 
 /// <summary>A record that could not be read: where it is, its raw text and why.</summary>
-public sealed record RowProblem(long Line, string Raw, string Reason);
+internal sealed record RowProblem(long Line, string Raw, string Reason);
 
 /// <summary>A stream of input rows with a header, read one at a time (never the whole input).</summary>
-public interface IRowSource : IDisposable
+internal interface IRowSource : IDisposable
 {
     /// <summary>Name of the input, for messages.</summary>
     string Name { get; }

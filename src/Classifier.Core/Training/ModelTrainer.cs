@@ -15,7 +15,7 @@ public static class ModelTrainer
     /// Fits the model on all rows. The label is mapped to a key outside the saved chain, so the saved
     /// model reads the Text column alone; its last step turns the predicted key back into the name.
     /// With embeddings, the rows' vectors stay in the encoder's cache (so CV folds reuse them) until
-    /// <see cref="ISentenceEmbeddings.ClearCache"/>; the training program clears it when done.
+    /// the cache is cleared (Classifier.Embeddings' <c>SentenceEmbedder.ClearCache</c>); the training program clears it when done.
     /// </summary>
     public static TrainedModel Fit(IReadOnlyList<LabeledExample> rows, TrainingOptions options)
     {
@@ -41,6 +41,9 @@ public static class ModelTrainer
     }
 
     /// <summary>Stratified K-fold cross-validation: features and model are refit on each fold's training part.</summary>
+    /// <param name="rows">The labeled rows; folds are stratified by label and seeded by <see cref="TrainingOptions.Seed"/>.</param>
+    /// <param name="options">Trainer, features, fold count and seed.</param>
+    /// <param name="onFold">Called after each fold with its number (from 1) and figures, for progress.</param>
     /// <param name="outOfFold">When given (one slot per row), receives each row's probabilities from the fold model that did not train on it.</param>
     public static (CrossValidationSummary Summary, IReadOnlyList<EvaluationReport> Folds) CrossValidate(
         IReadOnlyList<LabeledExample> rows, TrainingOptions options, Action<int, EvaluationReport>? onFold = null, float[][]? outOfFold = null)

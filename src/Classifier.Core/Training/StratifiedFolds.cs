@@ -4,7 +4,7 @@ namespace Classifier.Core.Training;
 /// Stratified K-fold assignment (ML.NET has none): each label's rows are shuffled with the seed
 /// and dealt round-robin, so every fold holds every label in its proportion, give or take one row.
 /// </summary>
-public static class StratifiedFolds
+internal static class StratifiedFolds
 {
     /// <returns>The fold (0..k-1) of each row.</returns>
     public static int[] Assign(IReadOnlyList<string> labels, int k, int seed)

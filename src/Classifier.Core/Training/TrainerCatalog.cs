@@ -10,7 +10,7 @@ namespace Classifier.Core.Training;
 /// Creates each trainer with its settings. Every trainer runs on one thread: multi-threaded SDCA
 /// and FastTree are not reproducible run to run, and reproducibility is a promise we make.
 /// </summary>
-public static class TrainerCatalog
+internal static class TrainerCatalog
 {
     // One place for each setting: used to build the trainer and recorded in the model card.
     private const int SdcaIterations = 100;

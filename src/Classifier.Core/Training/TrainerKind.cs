@@ -13,7 +13,7 @@ public enum TrainerKind
     FastTree,
 }
 
-public static class TrainerKinds
+internal static class TrainerKinds
 {
     public static IReadOnlyList<TrainerKind> All { get; } = Enum.GetValues<TrainerKind>();
 

@@ -10,28 +10,28 @@ namespace Classifier.Core.Trust;
 /// <param name="Value">The figure on the data as given (NaN when undefined, e.g. a single label).</param>
 /// <param name="Low">2.5th percentile of the bootstrap replicates.</param>
 /// <param name="High">97.5th percentile of the bootstrap replicates.</param>
-public sealed record Interval(double Value, double Low, double High);
+internal sealed record Interval(double Value, double Low, double High);
 
 /// <summary>Cohen's kappa for one pair of coders.</summary>
 /// <param name="A">First coder.</param>
 /// <param name="B">Second coder.</param>
 /// <param name="Items">Items both coded.</param>
 /// <param name="Kappa">Cohen's kappa with its interval.</param>
-public sealed record PairAgreement(string A, string B, int Items, Interval Kappa);
+internal sealed record PairAgreement(string A, string B, int Items, Interval Kappa);
 
 /// <summary>Agreement on one label.</summary>
 /// <param name="Label">The label.</param>
 /// <param name="Codes">Codes given it (on items with two or more codes).</param>
 /// <param name="Kappa">Fleiss' category kappa κ_j.</param>
 /// <param name="Specific">Specific agreement: of the code pairs involving the label, the share where both coders chose it.</param>
-public sealed record LabelAgreement(string Label, int Codes, double Kappa, double Specific);
+internal sealed record LabelAgreement(string Label, int Codes, double Kappa, double Specific);
 
 /// <summary>Every figure <see cref="AgreementReport.Compute"/> gives for one set of coders.</summary>
 /// <param name="Coders">The coders these figures are over.</param>
 /// <param name="FleissKappa">Fleiss' kappa.</param>
 /// <param name="KrippendorffAlpha">Krippendorff's alpha (nominal).</param>
 /// <param name="PerLabel">Per-label agreement.</param>
-public sealed record GroupAgreement(IReadOnlyList<string> Coders, Interval FleissKappa, Interval KrippendorffAlpha, IReadOnlyList<LabelAgreement> PerLabel);
+internal sealed record GroupAgreement(IReadOnlyList<string> Coders, Interval FleissKappa, Interval KrippendorffAlpha, IReadOnlyList<LabelAgreement> PerLabel);
 
 /// <summary>The agreement figures of a coding table.</summary>
 /// <param name="Table">The codes.</param>
@@ -41,7 +41,7 @@ public sealed record GroupAgreement(IReadOnlyList<string> Coders, Interval Fleis
 /// <param name="WithModel">The same with the model as one more coder, or null.</param>
 /// <param name="Replicates">Bootstrap replicates.</param>
 /// <param name="Seed">Bootstrap seed.</param>
-public sealed record AgreementResult(CodingTable Table, string? ModelCoder, IReadOnlyList<PairAgreement> Pairs, GroupAgreement Humans, GroupAgreement? WithModel, int Replicates, int Seed)
+internal sealed record AgreementResult(CodingTable Table, string? ModelCoder, IReadOnlyList<PairAgreement> Pairs, GroupAgreement Humans, GroupAgreement? WithModel, int Replicates, int Seed)
 {
     /// <summary>Items on which the coders (the model too, when scored) did not all give the same code.</summary>
     public IEnumerable<int> Disagreements()
@@ -56,7 +56,7 @@ public sealed record AgreementResult(CodingTable Table, string? ModelCoder, IRea
 }
 
 /// <summary>Cohen's, Fleiss' and Krippendorff's agreement with seeded bootstrap intervals, the disagreements CSV and the JSON figures.</summary>
-public static class AgreementReport
+internal static class AgreementReport
 {
     /// <summary>Default bootstrap replicates.</summary>
     public const int DefaultReplicates = 1000;

@@ -4,7 +4,7 @@ namespace Classifier.Core.Trust;
 /// Chance-corrected agreement on nominal codes. Ratings are an items × coders matrix of label indices,
 /// -1 where a coder did not code an item.
 /// </summary>
-public static class AgreementStatistics
+internal static class AgreementStatistics
 {
     /// <summary>Missing code.</summary>
     public const int Missing = -1;

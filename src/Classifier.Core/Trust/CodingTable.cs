@@ -7,7 +7,7 @@ namespace Classifier.Core.Trust;
 /// <param name="Coders">Coder names, in column (or first-seen) order.</param>
 /// <param name="Labels">The labels used, ordinal-sorted.</param>
 /// <param name="Ratings">The codes.</param>
-public sealed record CodingTable(string Path, IReadOnlyList<string> ItemIds, IReadOnlyList<string>? Texts, IReadOnlyList<string> Coders, IReadOnlyList<string> Labels, int[,] Ratings)
+internal sealed record CodingTable(string Path, IReadOnlyList<string> ItemIds, IReadOnlyList<string>? Texts, IReadOnlyList<string> Coders, IReadOnlyList<string> Labels, int[,] Ratings)
 {
     /// <summary>
     /// Wide format: one row per item, one column per coder (<paramref name="coderColumns"/>); an empty cell is

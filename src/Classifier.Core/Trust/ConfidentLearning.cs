@@ -6,7 +6,7 @@ namespace Classifier.Core.Trust;
 /// <param name="Suggested">The label it more likely has.</param>
 /// <param name="PGiven">Out-of-fold probability of the given label (the self-confidence the ranking sorts on).</param>
 /// <param name="PSuggested">Out-of-fold probability of the suggested label.</param>
-public sealed record LabelIssue(int Index, int Given, int Suggested, double PGiven, double PSuggested);
+internal sealed record LabelIssue(int Index, int Given, int Suggested, double PGiven, double PSuggested);
 
 /// <summary>How many of one given label's rows confident learning estimates to be wrong.</summary>
 /// <param name="Label">The given label.</param>
@@ -15,7 +15,7 @@ public sealed record LabelIssue(int Index, int Given, int Suggested, double PGiv
 /// <param name="WrongRows">The same as a row count (rounded).</param>
 /// <param name="MostLikelyTrue">The other label the wrong ones most likely belong to, or null when none are estimated wrong.</param>
 /// <param name="Threshold">The per-class threshold t_j: the mean out-of-fold probability of this label over rows given it.</param>
-public sealed record NoiseEstimate(string Label, int Rows, double WrongShare, int WrongRows, string? MostLikelyTrue, double Threshold);
+internal sealed record NoiseEstimate(string Label, int Rows, double WrongShare, int WrongRows, string? MostLikelyTrue, double Threshold);
 
 /// <summary>What <see cref="ConfidentLearning.Find"/> estimated.</summary>
 /// <param name="Labels">Labels in probability-slot order.</param>
@@ -23,7 +23,7 @@ public sealed record NoiseEstimate(string Label, int Rows, double WrongShare, in
 /// <param name="CalibratedJoint">C calibrated so each row sums to that label's row count.</param>
 /// <param name="Noise">Per given label, the estimated share of wrong labels.</param>
 /// <param name="Issues">The rows found, most likely wrong (lowest self-confidence) first.</param>
-public sealed record ConfidentLearningResult(
+internal sealed record ConfidentLearningResult(
     IReadOnlyList<string> Labels, int[,] ConfidentJoint, double[,] CalibratedJoint, IReadOnlyList<NoiseEstimate> Noise, IReadOnlyList<LabelIssue> Issues)
 {
     /// <summary>Estimated wrong rows over all rows.</summary>
@@ -38,7 +38,7 @@ public sealed record ConfidentLearningResult(
 /// noise rate" lists, for each (given i, true j) cell, that many rows given i with the largest margin
 /// p_j - p_i. Rows are ranked by self-confidence (the probability of the given label), lowest first.
 /// </summary>
-public static class ConfidentLearning
+internal static class ConfidentLearning
 {
     /// <param name="given">Each row's given label, as an index into <paramref name="labels"/>.</param>
     /// <param name="probabilities">Each row's out-of-fold probabilities, one per label.</param>

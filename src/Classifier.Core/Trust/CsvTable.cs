@@ -6,7 +6,7 @@ namespace Classifier.Core.Trust;
 /// <param name="Path">The file read.</param>
 /// <param name="Headers">The header row, as written.</param>
 /// <param name="Rows">Every data row's fields; row i is data row i + 1 of the file.</param>
-public sealed record CsvTable(string Path, IReadOnlyList<string> Headers, IReadOnlyList<string[]> Rows)
+internal sealed record CsvTable(string Path, IReadOnlyList<string> Headers, IReadOnlyList<string[]> Rows)
 {
     /// <summary>Reads the file strictly: a malformed row stops with the file and line.</summary>
     public static CsvTable Read(string path)

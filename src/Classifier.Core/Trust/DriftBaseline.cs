@@ -23,13 +23,13 @@ public sealed record DriftBaseline(
     public const int Bins = 20;
 
     /// <summary>The baseline from the training rows and their out-of-fold probabilities (Score order = <paramref name="labels"/>).</summary>
-    public static DriftBaseline From(IReadOnlyList<LabeledExample> rows, IReadOnlyList<float[]> outOfFold, IReadOnlyList<string> labels) =>
+    internal static DriftBaseline From(IReadOnlyList<LabeledExample> rows, IReadOnlyList<float[]> outOfFold, IReadOnlyList<string> labels) =>
         new(Histogram(outOfFold.Select(p => (double)p.Max())), outOfFold.Count == 0 ? 0 : outOfFold.Average(p => (double)p.Max()),
             ExpectedUnknownShare(rows.Select(r => r.Text)),
             labels.ToDictionary(l => l, l => rows.Count == 0 ? 0 : (double)rows.Count(r => r.Label == l) / rows.Count, StringComparer.Ordinal));
 
     /// <summary>Counts of values in <see cref="Bins"/> equal bins over [0, 1] (1 goes in the last).</summary>
-    public static int[] Histogram(IEnumerable<double> values)
+    internal static int[] Histogram(IEnumerable<double> values)
     {
         var bins = new int[Bins];
         foreach (var v in values) bins[Math.Clamp((int)(v * Bins), 0, Bins - 1)]++;
@@ -40,7 +40,7 @@ public sealed record DriftBaseline(
     /// Good–Turing estimate of the unseen-word rate, by row: a word that occurs in a single training row is one
     /// a new row from the same distribution would likely not find in the dictionary.
     /// </summary>
-    public static double ExpectedUnknownShare(IEnumerable<string> texts)
+    internal static double ExpectedUnknownShare(IEnumerable<string> texts)
     {
         var rowsPerWord = new Dictionary<string, int>(StringComparer.Ordinal);
         var occurrences = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -62,6 +62,6 @@ public sealed record DriftBaseline(
     }
 
     /// <summary>The featurizer's words: lower-cased, split on spaces and punctuation.</summary>
-    public static string[] Words(string text) =>
+    internal static string[] Words(string text) =>
         text.ToLowerInvariant().Split(TextFeaturizer.WordSeparators, StringSplitOptions.RemoveEmptyEntries);
 }

@@ -10,7 +10,7 @@ using Microsoft.ML.Data;
 namespace Classifier.Core.Trust;
 
 /// <summary>How far a corpus is from the training data.</summary>
-public enum DriftVerdict
+internal enum DriftVerdict
 {
     /// <summary>Within what held-out data from the training distribution shows.</summary>
     Close,
@@ -28,7 +28,7 @@ public enum DriftVerdict
 /// <param name="Reference">What it is compared with (training side), or null.</param>
 /// <param name="Level">The verdict this signal alone gives.</param>
 /// <param name="Rule">The thresholds, in words.</param>
-public sealed record DriftSignal(string Name, double Value, double? Reference, DriftVerdict Level, string Rule);
+internal sealed record DriftSignal(string Name, double Value, double? Reference, DriftVerdict Level, string Rule);
 
 /// <summary>One scored corpus row, for the worst-covered listing.</summary>
 /// <param name="Row">1-based data row of the corpus.</param>
@@ -38,7 +38,7 @@ public sealed record DriftSignal(string Name, double Value, double? Reference, D
 /// <param name="Predicted">Top label.</param>
 /// <param name="Confidence">Its probability.</param>
 /// <param name="NearestDistance">Cosine distance to the nearest sampled training text (embeddings models), else null.</param>
-public sealed record DriftRow(long Row, string Text, int Words, IReadOnlyList<string> UnknownWords, string Predicted, double Confidence, double? NearestDistance)
+internal sealed record DriftRow(long Row, string Text, int Words, IReadOnlyList<string> UnknownWords, string Predicted, double Confidence, double? NearestDistance)
 {
     /// <summary>Share of the row's words unknown to the model (occurrences).</summary>
     public double UnknownShare { get; init; }
@@ -58,7 +58,7 @@ public sealed record DriftRow(long Row, string Text, int Words, IReadOnlyList<st
 /// <param name="Notes">What could not be compared, and why.</param>
 /// <param name="Worst">Every measured row, worst covered first.</param>
 /// <param name="Baseline">The training side.</param>
-public sealed record DriftReport(
+internal sealed record DriftReport(
     int Rows, long CorpusRows, double UnknownWordShare, IReadOnlyDictionary<string, double> UnknownNgramShares, IReadOnlyDictionary<string, double>? TrainingNgramShares,
     IReadOnlyList<int> ConfidenceBins, double MeanConfidence, IReadOnlyDictionary<string, double> LabelShares, double? MeanNearestDistance,
     IReadOnlyList<DriftSignal> Signals, IReadOnlyList<string> Notes, IReadOnlyList<DriftRow> Worst, DriftBaseline? Baseline)
@@ -68,7 +68,7 @@ public sealed record DriftReport(
 }
 
 /// <summary>Options of a drift check.</summary>
-public sealed record DriftOptions
+internal sealed record DriftOptions
 {
     /// <summary>The corpus's text column.</summary>
     public string TextColumn { get; init; } = "text";
@@ -97,7 +97,7 @@ public sealed record DriftOptions
 /// under 12 shifted, else far; the confidence PSI (less its no-drift expectation) under 0.10 close, under 0.25 shifted, else far; the
 /// nearest-text distance under 1.2× the training baseline close, under 1.5× shifted, else far.
 /// </summary>
-public static class DriftCheck
+internal static class DriftCheck
 {
     /// <summary>Unknown-word excess (corpus minus expected) below which the corpus is close.</summary>
     public const double UnknownClose = 0.04;

@@ -7,7 +7,7 @@ namespace Classifier.Core.Trust;
 /// <see cref="MaxVectors"/> unit-length training embeddings (little-endian: "CLEMB001", count, dimension,
 /// then count × dimension float32), for the drift check's nearest-training-text distance.
 /// </summary>
-public static class EmbeddingSample
+internal static class EmbeddingSample
 {
     /// <summary>Vectors kept (1,000 × 384 floats ≈ 1.5 MB).</summary>
     public const int MaxVectors = 1000;

@@ -12,13 +12,13 @@ namespace Classifier.Core.Trust;
 /// <param name="Skipped">Rows left out for an empty text or label.</param>
 /// <param name="LabelColumn">Index of the label column in the table.</param>
 /// <param name="Result">Confident learning's estimate and listing (issue indices point into <paramref name="DataRows"/>).</param>
-public sealed record AuditResult(CsvTable Table, IReadOnlyList<int> DataRows, int Skipped, int LabelColumn, ConfidentLearningResult Result);
+internal sealed record AuditResult(CsvTable Table, IReadOnlyList<int> DataRows, int Skipped, int LabelColumn, ConfidentLearningResult Result);
 
 /// <summary>
 /// Finds the training rows whose label is probably wrong: cross-validated out-of-fold probabilities
 /// (the same stratified folds, features and trainer as training) fed to <see cref="ConfidentLearning"/>.
 /// </summary>
-public static class LabelAudit
+internal static class LabelAudit
 {
     /// <summary>The columns the listing adds after the input's own.</summary>
     public static IReadOnlyList<string> AddedColumns { get; } = ["row", "rank", "suggested_label", "p_given", "p_suggested"];

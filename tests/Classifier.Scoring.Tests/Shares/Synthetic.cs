@@ -7,7 +7,7 @@ namespace Classifier.Scoring.Tests.Shares;
 /// Confusion[t][p], and its probability vector leans toward the predicted label. Out-of-fold rows
 /// and corpora drawn from the same classifier satisfy the estimator's assumption exactly.
 /// </summary>
-public static class Synthetic
+internal static class Synthetic
 {
     public static readonly string[] Labels = ["neutral", "pro-access", "pro-privacy"];
 

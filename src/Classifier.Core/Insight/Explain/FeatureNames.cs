@@ -4,7 +4,7 @@ namespace Classifier.Core.Insight.Explain;
 /// Reads the slot names the featurizer gives the Features column: "Block.slot", where word n-grams
 /// are "word|word" and character n-grams "c|h|a" with &lt;␠&gt;, &lt;␂&gt;, &lt;␃&gt; for space, start and end.
 /// </summary>
-public static class FeatureNames
+internal static class FeatureNames
 {
     private const string Space = "<\u2420>";
     private const string Start = "<\u2402>";

@@ -12,7 +12,7 @@ namespace Classifier.Core.Insight.Explain;
 /// each label by weight × value. ML.NET's feature-contribution transform does not support
 /// multiclass models, so this reads the weights of the model's linear predictor directly.
 /// </summary>
-public sealed class ModelExplainer
+internal sealed class ModelExplainer
 {
     /// <summary>Name given to the share of character n-grams that overlap no word (spaces, punctuation).</summary>
     public const string BetweenWords = "(between words)";

@@ -12,7 +12,7 @@ namespace Classifier.Core.Insight.Suggest;
 /// margin between the top two probabilities, de-duplicated by <see cref="TextKey"/> and spread over
 /// the corpus by position. Memory holds the keys seen and Count rows per bucket, not the corpus.
 /// </summary>
-public static class LabelingSuggester
+internal static class LabelingSuggester
 {
     /// <summary>The first columns match the training file, so labeled rows can be appended as they are.</summary>
     public static IReadOnlyList<string> LeadingColumns { get; } = ["text", "label", "source"];

@@ -1,7 +1,7 @@
 namespace Classifier.Core.Insight.Suggest;
 
 /// <summary>How to choose the rows worth labeling next. Immutable: derive variants with <c>with</c>.</summary>
-public sealed record SuggestOptions
+internal sealed record SuggestOptions
 {
     /// <summary>How many rows to suggest.</summary>
     public int Count { get; init; } = 50;
