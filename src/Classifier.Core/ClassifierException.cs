@@ -6,6 +6,9 @@ public enum FailureKind
     BadArguments,
     BadInput,
     BadModel,
+
+    /// <summary>An output could not be written (disk full, I/O error); what was there before is kept.</summary>
+    WriteFailed,
 }
 
 /// <summary>
@@ -22,6 +25,9 @@ public sealed class ClassifierException(FailureKind kind, string message, Except
     public static ClassifierException Arguments(string message) => new(FailureKind.BadArguments, message);
 
     public static ClassifierException Model(string message, Exception? inner = null) => new(FailureKind.BadModel, message, inner);
+
+    /// <summary>An output could not be written: the message names the file and the system's reason.</summary>
+    public static ClassifierException Write(string message, Exception? inner = null) => new(FailureKind.WriteFailed, message, inner);
 
     /// <summary>The first line of a library's message, trimmed: our errors are one line.</summary>
     public static string FirstLine(string message)
@@ -40,11 +46,18 @@ public static class ExitCodes
     public const int BadModel = 4;
     public const int Cancelled = 130;
 
+    /// <summary>An output could not be written (disk full, I/O error).</summary>
+    public const int WriteFailed = 1;
+
+    /// <summary>Stopped by SIGTERM (128 + 15, as shells report it): temporary output removed.</summary>
+    public const int Terminated = 143;
+
     public static int For(FailureKind kind) => kind switch
     {
         FailureKind.BadArguments => BadArguments,
         FailureKind.BadInput => BadInput,
         FailureKind.BadModel => BadModel,
+        FailureKind.WriteFailed => WriteFailed,
         _ => 1,
     };
 }

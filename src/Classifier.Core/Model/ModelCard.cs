@@ -47,6 +47,12 @@ public sealed record ModelCard
     public required DateTimeOffset CreatedUtc { get; init; }
     public long ModelBytes { get; init; }
 
+    /// <summary>
+    /// SHA-256 of the zip this card describes (lower-case hex), so a card left beside another zip is
+    /// caught (<see cref="ModelPair.Check"/>). Null on cards written before it was recorded ("unverified").
+    /// </summary>
+    public string? ModelSha256 { get; init; }
+
     public static string PathFor(string modelPath)
     {
         var full = Path.GetFullPath(modelPath);

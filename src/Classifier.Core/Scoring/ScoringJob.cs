@@ -33,8 +33,15 @@ public sealed record ScoringJobOptions
 public static class ScoringJob
 {
     public static ScoringSummary Run(ScoringJobOptions job, Func<Stream> standardOutput, Func<TextReader> standardInput, ProgressLine? progress, CancellationToken cancel)
+        => Run(job, standardOutput, standardInput, progress, cancel, notes: null);
+
+    /// <summary>As the other overload; <paramref name="notes"/> receives one-line notes (stale temporary files removed, columns of an earlier run replaced).</summary>
+    public static ScoringSummary Run(ScoringJobOptions job, Func<Stream> standardOutput, Func<TextReader> standardInput, ProgressLine? progress, CancellationToken cancel, Action<string>? notes)
     {
         CheckPaths(job);
+        foreach (var note in StaleTemporaryFiles.Sweep([job.WritesToStandardOutput ? null : job.OutputPath, job.ErrorsPath])) notes?.Invoke(note);
+        // Whatever path a write is given, it never replaces the input or the model.
+        using var inputs = SafePaths.ProtectInputs([job.InputPath, job.ModelPath]);
         var scorer = new BatchScorer(ModelStore.Load(job.ModelPath), job.Scoring.Engine);
         var engine = new CorpusScorer(scorer, job.Scoring);
 
@@ -42,12 +49,16 @@ public static class ScoringJob
         void Score(Stream output, IRecordWriter? errorWriter)
         {
             var problems = new RowProblemLog(errorWriter);
-            using var source = OpenSource(job, problems, standardInput);
+            using var opened = OpenSource(job, problems, standardInput);
+            // Re-scoring a scored file: this run's columns replace the earlier run's rather than appearing twice.
+            var source = EarlierRunColumns.Drop(opened, engine.OutputColumns([]), notes);
             if (source.Next() is not { } first)
             {
                 var why = job.InputPath is null ? "no lines were read"
                     : problems.Count > 0 ? $"all {problems.Count} data rows are malformed" : "it has a header but no data rows";
-                throw ClassifierException.Input($"{source.Name}: no rows to score: {why}.");
+                var empty = ClassifierException.Input($"{source.Name}: no rows to score: {why}{(problems.Count > 0 && job.ErrorsPath is not null ? $" (they are listed in {job.ErrorsPath})" : "")}.");
+                if (problems.Count > 0 && errorWriter is not null) throw new KeepErrors(empty, problems);
+                throw empty;
             }
             summary = engine.Score(new FirstRowAgain(source, first), output, problems, progress, cancel);
             problems.Complete();
@@ -60,11 +71,22 @@ public static class ScoringJob
                 Score(output, null);
                 return;
             }
+            ClassifierException? failure = null;
             AtomicFile.Write(job.ErrorsPath, errors =>
             {
                 using var errorWriter = new CsvOutputWriter(errors, excelSafe: job.Scoring.ExcelSafe);
-                Score(output, errorWriter);
+                try
+                {
+                    Score(output, errorWriter);
+                }
+                catch (KeepErrors keep)
+                {
+                    // Every row was malformed: the errors file is what the user needs, so it is kept; no output is.
+                    keep.Problems.Complete();
+                    failure = keep.Failure;
+                }
             });
+            if (failure is not null) throw failure;
         }
 
         if (job.WritesToStandardOutput)
@@ -87,18 +109,14 @@ public static class ScoringJob
         if (!job.WritesToStandardOutput) targets.Add((job.OutputPath!, "output"));
         if (job.ErrorsPath is not null) targets.Add((job.ErrorsPath, "errors file"));
 
-        var input = job.InputPath is null ? null : FullPath(job.InputPath);
+        // Compared as files (device and inode after every link), not as names; devices and FIFOs are never replaced.
+        SafePaths.Check([(job.InputPath, "input file"), (job.ModelPath, "model")], targets.Select(t => ((string?)t.Path, t.What)));
         foreach (var (path, what) in targets)
         {
-            var full = FullPath(path);
-            if (input is not null && string.Equals(full, input, StringComparison.Ordinal))
-                throw ClassifierException.Arguments($"{path}: the {what} is the input file; refusing to write over it.");
-            if (File.Exists(full) && !job.Force)
+            if (File.Exists(path) && !job.Force)
                 throw ClassifierException.Arguments($"{path}: the {what} exists; pass --force to replace it.");
             AtomicFile.EnsureWritableFolder(path, what);
         }
-        if (targets.Count == 2 && FullPath(targets[0].Path) == FullPath(targets[1].Path))
-            throw ClassifierException.Arguments($"{job.ErrorsPath}: the errors file and the output are the same file.");
         if (job.Scoring.Aggregate && !job.Scoring.Sentences)
             throw ClassifierException.Arguments("--aggregate needs --sentences (it counts the labels of each row's sentences).");
         if (job.Scoring.MinConfidence is { } min && (min < 0 || min > 1 || float.IsNaN(min)))
@@ -110,19 +128,12 @@ public static class ScoringJob
             ? new LineRowSource("standard input", standardInput())
             : CsvRowSource.Open(job.InputPath, job.Scoring.TextColumn, job.Scoring.Strict, problems.Add);
 
-    /// <summary>Resolves symbolic links too, so a link to the input is still the input.</summary>
-    private static string FullPath(string path)
+    /// <summary>Carries the no-rows failure out of the errors file's writer, which then keeps the file.</summary>
+    private sealed class KeepErrors(ClassifierException failure, RowProblemLog problems) : Exception(failure.Message)
     {
-        var full = Path.GetFullPath(path);
-        try
-        {
-            var info = new FileInfo(full);
-            if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target) return target.FullName;
-        }
-        catch (IOException)
-        {
-        }
-        return full;
+        public ClassifierException Failure { get; } = failure;
+
+        public RowProblemLog Problems { get; } = problems;
     }
 
     /// <summary>Hands back a row already read (to detect a header-only file) before the rest.</summary>
