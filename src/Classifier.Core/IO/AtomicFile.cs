@@ -40,6 +40,10 @@ public static class AtomicFile
             {
                 throw WriteFailed(path, e);
             }
+            catch (ArgumentOutOfRangeException e) when (IsFileTooLarge(e))
+            {
+                throw WriteFailed(path, e);
+            }
             Commit(() => File.Move(temp, full, overwrite: true));
         }
         finally
@@ -116,6 +120,10 @@ public static class AtomicFile
             return removed;
         }
     }
+
+    /// <summary>What .NET throws when a write passes the file-size limit (EFBIG): a failed write, not a bug.</summary>
+    public static bool IsFileTooLarge(ArgumentOutOfRangeException e) =>
+        e.TargetSite?.DeclaringType?.Namespace == "System.IO" && e.ParamName == "value";
 
     /// <summary>The one-line error for a failed write (disk full, I/O error).</summary>
     public static ClassifierException WriteFailed(string path, Exception e) =>

@@ -65,13 +65,13 @@ public static class RealProgram
     /// <summary>The built assembly of a program project (<c>Classifier.Scoring</c> → classifier-score.dll).</summary>
     public static string Dll(string project, string assembly) => Repo.File("src", project, "bin", Configuration, "net10.0", assembly + ".dll");
 
-    public static string Score => Dll("Classifier.Scoring", "classifier-score");
+    public static string ScoreDll => Dll("Classifier.Scoring", "classifier-score");
 
-    public static string Train => Dll("Classifier.Training", "classifier-train");
+    public static string TrainDll => Dll("Classifier.Training", "classifier-train");
 
-    public static string Export => Dll("Classifier.Export", "classifier-export");
+    public static string ExportDll => Dll("Classifier.Export", "classifier-export");
 
-    public static string Api => Dll("Classifier.Api", "classifier-api");
+    public static string ApiDll => Dll("Classifier.Api", "classifier-api");
 
     /// <summary>A started program: stdout and stderr collected, killable.</summary>
     public static Process Start(string dll, IEnumerable<string> args, string? workingDirectory = null)
