@@ -109,8 +109,11 @@ public static class ServiceHardening
                 throw ClassifierException.Arguments($"{ClassifierApiOptions.Section}:{property.Name}: '{raw}' is not {(type == typeof(bool) ? "true or false" : "a whole number")}.");
         }
         var options = section.Get<ClassifierApiOptions>() ?? new ClassifierApiOptions();
-        // "a,b" on the command line or in an environment variable is two keys.
-        if (section["ApiKeys"] is { } oneLine) options = options with { ApiKeys = oneLine.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) };
+        // Keys as a list (Classifier:ApiKeys:0, :1 ...) or as one "a,b" value (command line, environment).
+        var keys = section.GetSection("ApiKeys").GetChildren().Select(c => c.Value).OfType<string>()
+            .Concat((section["ApiKeys"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .ToArray();
+        options = options with { ApiKeys = keys };
         options.Validate();
 
         var exposed = ListenAddresses(configuration).Where(url => !IsLoopback(url)).ToArray();
