@@ -133,6 +133,8 @@ public static class Program
                 if (!quietRun) stderr.WriteLine(summary.ToTable(scoring.Sentences));
                 if (reportFolder is not null)
                 {
+                    // The report reads the input, the model and the output: none of them may be one of its files.
+                    using var reportInputs = Classifier.Core.IO.SafePaths.ProtectInputs([job.InputPath, job.ModelPath, job.OutputPath]);
                     var loaded = ModelStore.Load(job.ModelPath);
                     ScoredOutput.Read(job.OutputPath!, loaded.Labels, dateName, scoring.Format == OutputFormat.Jsonl)
                         .Write(reportFolder, job.InputPath!, job.ModelPath, dateName);

@@ -84,6 +84,8 @@ public static class Program
             var result = TrainingJob.Run(job, stdout);
             if (reportFolder is not null)
             {
+                // No report file may replace one of the run's inputs or the model it just saved.
+                using var inputs = Classifier.Core.IO.SafePaths.ProtectInputs([job.DataPath, job.TestPath, job.OodPath, job.ModelPath, Classifier.Core.Model.ModelCard.PathFor(job.ModelPath)]);
                 TrainingReport.Write(reportFolder, result.Card, job.ModelPath);
                 stdout.WriteLine($"Wrote the training report to {Path.Combine(reportFolder, "index.html")}.");
             }

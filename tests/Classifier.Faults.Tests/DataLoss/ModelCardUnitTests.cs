@@ -39,9 +39,25 @@ public sealed class ModelCardUnitTests : IDisposable
     [Fact]
     public void a_card_without_a_hash_is_shown_as_unverified()
     {
-        using var classifier = StanceClassifier.Load(Commands.ShippedModel);
+        // As the cards written before the hash was recorded (the shipped ones until the next retrain).
+        var model = TrainModel();
+        var card = ModelCard.TryRead(model)! with { ModelSha256 = null };
+        File.WriteAllText(ModelCard.PathFor(model), card.ToJson());
+
+        using var classifier = StanceClassifier.Load(model);
 
         Assert.Equal(CardStatus.Unverified, classifier.Model.CardStatus);
+        Assert.NotNull(classifier.Card);
+        Assert.Contains("unverified", classifier.Model.CardNote);
+    }
+
+    [Fact]
+    public void the_shipped_models_load_with_their_cards_shown()
+    {
+        // Hashless until the lead retrains (unverified), verified after: never ignored.
+        using var classifier = StanceClassifier.Load(Commands.ShippedModel);
+
+        Assert.NotEqual(CardStatus.Mismatched, classifier.Model.CardStatus);
         Assert.NotNull(classifier.Card);
     }
 
