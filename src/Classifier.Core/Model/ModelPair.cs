@@ -129,6 +129,14 @@ public static class ModelPair
     {
         var pending = JsonSerializer.Deserialize<CommitRecord>(File.ReadAllBytes(record))
             ?? throw new JsonException("empty commit record");
+        // Only renames within the record's own folder, of our own temporary names: a planted record moves nothing else.
+        var folder = Path.GetDirectoryName(record)!;
+        if (new[] { pending.ZipTemp, pending.Zip, pending.CardTemp, pending.Card }.Any(p => Path.GetDirectoryName(Path.GetFullPath(p)) != folder)
+            || !Path.GetFileName(pending.ZipTemp).EndsWith(".tmp", StringComparison.Ordinal) || !Path.GetFileName(pending.CardTemp).EndsWith(".tmp", StringComparison.Ordinal))
+        {
+            File.Delete(record);
+            return;
+        }
         // Card first, zip last: a watcher that reloads on the zip's rename finds the new card already there.
         MoveIfPresent(pending.CardTemp, pending.Card);
         MoveIfPresent(pending.ZipTemp, pending.Zip);

@@ -41,13 +41,18 @@ public static class Killer
         kill.WaitForExit();
     }
 
-    /// <summary>Runs the program to completion and returns the seconds from start to the first line matching <paramref name="mark"/> and to exit.</summary>
-    public static (double Mark, double Exit) Time(string dll, IEnumerable<string> args, Func<string, bool> mark)
+    /// <summary>Runs the program to completion; returns the seconds from start to the first line matching each of <paramref name="marks"/> (-1 if none) and to exit.</summary>
+    public static (double[] Marks, double Exit) Time(string dll, IEnumerable<string> args, params Func<string, bool>[] marks)
     {
         var watch = Stopwatch.StartNew();
         using var process = RealProgram.Start(dll, args);
-        double at = -1;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null && at < 0 && mark(e.Data)) at = watch.Elapsed.TotalSeconds; };
+        var at = marks.Select(_ => -1.0).ToArray();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            for (var i = 0; i < marks.Length; i++)
+                if (at[i] < 0 && marks[i](e.Data)) at[i] = watch.Elapsed.TotalSeconds;
+        };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
