@@ -13,8 +13,9 @@ dotnet build "$root/src/Classifier.Api" -c Release -v q -nologo >/dev/null
 dotnet build "$root/bench/Classifier.Api.Load" -c Release -v q -nologo >/dev/null
 
 api_dir="$root/src/Classifier.Api/bin/Release/net10.0"
-# Run from the output folder so its appsettings.json (request logging off) applies; no file watching.
-(cd "$api_dir" && exec dotnet classifier-api.dll --urls "$url" --model "$root/models/stance.zip" --Classifier:WatchForChanges false) \
+# Run from the output folder so its appsettings.json (request logging off) applies; no file watching; no per-client
+# rate limit (the load client is one client).
+(cd "$api_dir" && exec dotnet classifier-api.dll --urls "$url" --model "$root/models/stance.zip" --Classifier:WatchForChanges false --Classifier:RateLimitPerSecond 0) \
   > "${TMPDIR:-/tmp}/classifier-api-bench.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT

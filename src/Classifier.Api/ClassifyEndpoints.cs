@@ -44,6 +44,7 @@ public static class ClassifyEndpoints
         if (CheckText(body!.Text, "text", options.Value) is { } bad) return bad;
 
         var text = body.Text!;
+        if (explain && ExplainTooLarge(text.Length, options.Value) is { } tooMuch) return tooMuch;
         return Explained(() => Results.Ok(Response(classifier, text, classifier.Predict(text), explain ? explainer : null)));
     }
 
@@ -62,9 +63,25 @@ public static class ClassifyEndpoints
         for (var i = 0; i < texts.Count; i++)
             if (CheckText(texts[i], $"texts[{i}]", limits) is { } bad) return bad;
 
-        var predictions = classifier.PredictBatch(texts!);
-        return Explained(() => Results.Ok(new ClassifyBatchResponse(
-            predictions.Select((p, i) => Response(classifier, texts[i]!, p, explain ? explainer : null)).ToArray())));
+        if (explain && ExplainTooLarge(texts.Sum(t => (long)t!.Length), limits) is { } tooMuch) return tooMuch;
+
+        // In slices, checking between them, so a client that leaves (or a request past its budget) stops the work.
+        var predictions = new List<StancePrediction>(texts.Count);
+        for (var start = 0; start < texts.Count; start += Slice)
+        {
+            cancel.ThrowIfCancellationRequested();
+            predictions.AddRange(classifier.PredictBatch(texts.Skip(start).Take(Slice).Select(t => t!).ToArray()));
+        }
+        return Explained(() =>
+        {
+            var responses = new ClassifyResponse[texts.Count];
+            for (var i = 0; i < texts.Count; i++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                responses[i] = Response(classifier, texts[i]!, predictions[i], explain ? explainer : null);
+            }
+            return Results.Ok(new ClassifyBatchResponse(responses));
+        });
     }
 
     private static HealthResponse Health(StanceClassifier classifier, IOptions<ClassifierApiOptions> options)
@@ -74,14 +91,22 @@ public static class ClassifyEndpoints
         var card = model.Card is { } c
             ? new HealthCard(c.Trainer, c.FeatureSet, c.Features, c.Training.Rows, c.TestMetrics?.MacroF1, c.TestMetrics?.Accuracy, c.MlNetVersion, c.CreatedUtc)
             : null;
+        var file = Path.GetFileName(model.Source);
         return new HealthResponse(
             // Degraded: the file on disk could not be loaded, but the previous model still answers.
             error is null ? "ok" : "degraded",
-            new HealthModel(model.Source, model.Sha256, model.Generation, model.LoadedUtc, model.Labels),
-            error,
+            new HealthModel(file, model.Sha256, model.Generation, model.LoadedUtc, model.Labels, model.CardStatus.ToString().ToLowerInvariant(), PublicText.Of(model.CardNote, model.Source)),
+            PublicText.Of(error, model.Source),
             card,
-            new HealthLimits(options.Value.MaxTextLength, options.Value.MaxBatchSize));
+            new HealthLimits(options.Value.MaxTextLength, options.Value.MaxBatchSize, options.Value.MaxExplainCharacters, options.Value.RequestTimeoutSeconds));
     }
+
+    private const int Slice = 32;
+
+    private static IResult? ExplainTooLarge(long characters, ClassifierApiOptions limits) =>
+        characters > limits.MaxExplainCharacters
+            ? Problems.TooLarge($"explain=true covers at most {limits.MaxExplainCharacters:N0} characters per request (this one has {characters:N0}); send fewer or shorter texts, or leave explain off.")
+            : null;
 
     private static IResult? CheckText(string? text, string field, ClassifierApiOptions limits)
     {

@@ -28,7 +28,12 @@ public sealed record HealthResponse(
     HealthCard? Card,
     HealthLimits Limits);
 
-public sealed record HealthModel(string Path, string Sha256, int Generation, DateTimeOffset LoadedUtc, IReadOnlyList<string> Labels);
+/// <summary>
+/// The model in use: its file name (never the folder), SHA-256, generation (1 at start, +1 per reload), labels,
+/// and whether its card is <c>verified</c> (records this zip's hash), <c>unverified</c> (records no hash),
+/// <c>mismatched</c> (another zip's: ignored, <c>card</c> is null) or <c>missing</c>.
+/// </summary>
+public sealed record HealthModel(string File, string Sha256, int Generation, DateTimeOffset LoadedUtc, IReadOnlyList<string> Labels, string CardStatus, string? CardNote);
 
 public sealed record HealthCard(
     string Trainer,
@@ -40,4 +45,4 @@ public sealed record HealthCard(
     string MlNetVersion,
     DateTimeOffset CreatedUtc);
 
-public sealed record HealthLimits(int MaxTextLength, int MaxBatchSize);
+public sealed record HealthLimits(int MaxTextLength, int MaxBatchSize, int MaxExplainCharacters, int RequestTimeoutSeconds);

@@ -34,5 +34,16 @@ internal static class CommandShell
             stderr.WriteLine($"error: {e.Message}");
             return ExitCodes.For(e.Kind);
         }
+        catch (IOException e)
+        {
+            // A full disk or a closed pipe on standard output: one line, not a stack trace.
+            stderr.WriteLine($"error: cannot write: {ClassifierException.FirstLine(e.Message)}.");
+            return ExitCodes.WriteFailed;
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine("cancelled: no output written.");
+            return ExitCodes.Cancelled;
+        }
     }
 }

@@ -9,6 +9,9 @@ public enum FailureKind
     BadInput,
     /// <summary>A model zip is missing, unreadable or not a text classifier, or needs a package the app does not reference.</summary>
     BadModel,
+
+    /// <summary>An output could not be written (disk full, I/O error); what was there before is kept.</summary>
+    WriteFailed,
 }
 
 /// <summary>
@@ -29,6 +32,9 @@ public sealed class ClassifierException(FailureKind kind, string message, Except
     internal static ClassifierException Arguments(string message) => new(FailureKind.BadArguments, message);
 
     internal static ClassifierException Model(string message, Exception? inner = null) => new(FailureKind.BadModel, message, inner);
+
+    /// <summary>An output could not be written: the message names the file and the system's reason.</summary>
+    public static ClassifierException Write(string message, Exception? inner = null) => new(FailureKind.WriteFailed, message, inner);
 
     /// <summary>The first line of a library's message, trimmed: our errors are one line.</summary>
     internal static string FirstLine(string message)
@@ -52,12 +58,19 @@ public static class ExitCodes
     /// <summary>Interrupted (Ctrl+C); no partial output is left behind. 128 + SIGINT, as shells report it.</summary>
     public const int Cancelled = 130;
 
+    /// <summary>An output could not be written (disk full, I/O error).</summary>
+    public const int WriteFailed = 1;
+
+    /// <summary>Stopped by SIGTERM (128 + 15, as shells report it): temporary output removed.</summary>
+    public const int Terminated = 143;
+
     /// <summary>The exit code a program returns for a <see cref="ClassifierException"/> of this kind (1 for a kind this version does not know).</summary>
     public static int For(FailureKind kind) => kind switch
     {
         FailureKind.BadArguments => BadArguments,
         FailureKind.BadInput => BadInput,
         FailureKind.BadModel => BadModel,
+        FailureKind.WriteFailed => WriteFailed,
         _ => 1,
     };
 }

@@ -15,16 +15,18 @@ namespace Classifier.Scoring;
 /// <summary>The scoring command: a thin shell that turns arguments into a <see cref="ScoringJob"/> (or a table for --text).</summary>
 public static class Program
 {
+    /// <summary>Largest accepted --batch-size: a batch's arrays are allocated up front.</summary>
+    public const int MaxBatchSize = 1 << 20;
+
+    /// <summary>Largest accepted --threads (lanes in flight).</summary>
+    public const int MaxThreads = 1024;
+
     public static int Main(string[] args)
     {
-        using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            // The first Ctrl-C stops cleanly (the temporary output is deleted); a second one kills.
-            e.Cancel = !cancel.IsCancellationRequested;
-            cancel.Cancel();
-        };
-        return Run(args, Console.Out, Console.Error, Console.In, interactive: !Console.IsErrorRedirected, cancel.Token);
+        // Ctrl-C and SIGTERM stop cleanly (the temporary output is deleted): exit 130 and 143; a second signal stops at once.
+        using var termination = Termination.Install(TimeSpan.FromSeconds(5), Console.Error);
+        var code = Run(args, Console.Out, Console.Error, Console.In, interactive: !Console.IsErrorRedirected, termination.Token);
+        return termination.Exit(code);
     }
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TextReader? stdin = null, bool interactive = false, CancellationToken cancel = default)
@@ -90,8 +92,8 @@ public static class Program
                     MinConfidence = parse.GetValue(minConfidence),
                     Strict = parse.GetValue(strict),
                     ExcelSafe = parse.GetValue(excelSafe),
-                    Threads = Positive(parse.GetValue(threads), "--threads"),
-                    BatchSize = Positive(parse.GetValue(batchSize), "--batch-size"),
+                    Threads = Bounded(parse.GetValue(threads), "--threads", MaxThreads),
+                    BatchSize = Bounded(parse.GetValue(batchSize), "--batch-size", MaxBatchSize),
                     Engine = parse.GetValue(engine) switch
                     {
                         "compiled" => ScoringEngine.Compiled,
@@ -149,12 +151,12 @@ public static class Program
                     if (job.SharesPath is not null) throw ClassifierException.Arguments("--shares works with --input CORPUS.csv, not --text.");
                     if (reportFolder is not null) throw ClassifierException.Arguments("--report works with --input, not --text.");
                     ScoreTexts(job, texts, stdout);
-                    if (parse.GetValue(explain)) Explain(job.ModelPath, texts, Positive(parse.GetValue(explainTop), "--explain-top"), stdout);
+                    if (parse.GetValue(explain)) Explain(job.ModelPath, texts, Bounded(parse.GetValue(explainTop), "--explain-top", 10_000), stdout);
                     return ExitCodes.Success;
                 }
                 if (parse.GetValue(suggest) is { } count)
                 {
-                    Suggest(job, Positive(count, "--suggest"), parse.GetValue(labeled), stderr, parse.GetValue(quiet));
+                    Suggest(job, Bounded(count, "--suggest", 10_000_000), parse.GetValue(labeled), stderr, parse.GetValue(quiet));
                     return ExitCodes.Success;
                 }
                 if (job.InputPath is not null && job.OutputPath is null && job.SharesPath is null)
@@ -170,7 +172,7 @@ public static class Program
                 }
 
                 var quietRun = parse.GetValue(quiet);
-                var summary = RunJob(job, stdout, stdin ?? Console.In, interactive && !quietRun ? new ProgressLine(stderr) : null, cancel);
+                var summary = RunJob(job, stdout, stdin ?? Console.In, interactive && !quietRun ? new ProgressLine(stderr) : null, cancel, stderr.WriteLine);
                 if (!quietRun) stderr.WriteLine(summary.ToTable(scoring.Sentences));
                 if (!quietRun && summary.Shares is { } estimated)
                 {
@@ -180,6 +182,8 @@ public static class Program
                 }
                 if (reportFolder is not null)
                 {
+                    // The report reads the input, the model and the output: none of them may be one of its files.
+                    using var reportInputs = Classifier.Core.IO.SafePaths.ProtectInputs([job.InputPath, job.ModelPath, job.OutputPath]);
                     var loaded = ModelStore.Load(job.ModelPath);
                     ScoredOutput.Read(job.OutputPath!, loaded.Labels, dateName, scoring.Format == OutputFormat.Jsonl)
                         .Write(reportFolder, job.InputPath!, job.ModelPath, dateName, summary.Shares);
@@ -197,6 +201,12 @@ public static class Program
                 stderr.WriteLine("cancelled: no output written.");
                 return ExitCodes.Cancelled;
             }
+            catch (IOException e)
+            {
+                // Standard output on a full disk or a closed pipe: one line, not a stack trace.
+                stderr.WriteLine($"error: cannot write the output: {ClassifierException.FirstLine(e.Message)}.");
+                return ExitCodes.WriteFailed;
+            }
         });
 
         return CommandShell.Invoke(root, args, stdout, stderr);
@@ -204,7 +214,7 @@ public static class Program
 
     private static void ScoreTexts(ScoringJobOptions job, string[] texts, TextWriter stdout)
     {
-        if (job.Scoring.MinConfidence is { } min && (min < 0 || min > 1))
+        if (job.Scoring.MinConfidence is { } min && (min < 0 || min > 1 || float.IsNaN(min)))
             throw ClassifierException.Arguments($"--min-confidence must be between 0 and 1 (got {min}).");
         // A few texts: compiling (about a second) would cost more than it saves.
         var scorer = new BatchScorer(ModelStore.Load(job.ModelPath), job.Scoring.Engine == ScoringEngine.Auto ? ScoringEngine.MlNet : job.Scoring.Engine);
@@ -226,10 +236,12 @@ public static class Program
     {
         if (job.InputPath is null || job.WritesToStandardOutput)
             throw ClassifierException.Arguments("--suggest needs --input CORPUS.csv and --output FILE.");
+        // Compared as files: --output may reach the corpus or --labeled through a link.
+        Classifier.Core.IO.SafePaths.Check([(job.InputPath, "input file"), (labeledPath, "labeled file"), (job.ModelPath, "model")], [(job.OutputPath, "output")]);
         if (File.Exists(job.OutputPath) && !job.Force)
             throw ClassifierException.Arguments($"{job.OutputPath}: already exists; pass --force to replace it.");
-        if (Path.GetFullPath(job.OutputPath!) == Path.GetFullPath(job.InputPath))
-            throw ClassifierException.Arguments($"{job.OutputPath}: is the input; write the suggestions elsewhere.");
+        foreach (var note in Classifier.Core.IO.StaleTemporaryFiles.Sweep([job.OutputPath])) stderr.WriteLine(note);
+        using var inputs = Classifier.Core.IO.SafePaths.ProtectInputs([job.InputPath, labeledPath, job.ModelPath]);
         var model = ModelStore.Load(job.ModelPath);
         var options = new SuggestOptions
         {
@@ -247,14 +259,14 @@ public static class Program
             : $"Wrote {margins.Length} rows to label to {job.OutputPath} (margin {margins.Min():0.000} to {margins.Max():0.000}); fill in the label column, then append text,label,source to the training CSV.");
     }
 
-    private static ScoringSummary RunJob(ScoringJobOptions job, TextWriter stdout, TextReader stdin, ProgressLine? progress, CancellationToken cancel)
+    private static ScoringSummary RunJob(ScoringJobOptions job, TextWriter stdout, TextReader stdin, ProgressLine? progress, CancellationToken cancel, Action<string> notes)
     {
         // The real console gets the raw stream; an in-process caller's writer gets the text at the end.
         if (ReferenceEquals(stdout, Console.Out))
-            return ScoringJob.Run(job, Console.OpenStandardOutput, () => stdin, progress, cancel);
+            return ScoringJob.Run(job, Console.OpenStandardOutput, () => stdin, progress, cancel, notes);
 
         using var buffer = new MemoryStream();
-        var summary = ScoringJob.Run(job, () => buffer, () => stdin, progress, cancel);
+        var summary = ScoringJob.Run(job, () => buffer, () => stdin, progress, cancel, notes);
         stdout.Write(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
         stdout.Flush();
         return summary;
@@ -262,4 +274,8 @@ public static class Program
 
     private static int Positive(int value, string option) =>
         value > 0 ? value : throw ClassifierException.Arguments($"{option} must be positive (got {value}).");
+
+    // Beyond the bound a value only allocates memory it cannot use (--batch-size 2147483647 ran out of memory).
+    private static int Bounded(int value, string option, int max) =>
+        Positive(value, option) <= max ? value : throw ClassifierException.Arguments($"{option} must be at most {max:N0} (got {value:N0}).");
 }

@@ -10,7 +10,13 @@ namespace Classifier.Training;
 /// <summary>The training command: a thin shell that turns arguments into a <see cref="TrainingJob"/>.</summary>
 public static class Program
 {
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    public static int Main(string[] args)
+    {
+        // A fit cannot be cancelled midway: on SIGTERM (143) or Ctrl-C (130) the temporary files are removed
+        // at once (never in the middle of the model and card commit) and the process exits.
+        using var termination = Termination.Install(TimeSpan.Zero, Console.Error);
+        return termination.Exit(Run(args, Console.Out, Console.Error));
+    }
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -37,11 +43,12 @@ public static class Program
         var onnx = new Option<string?>("--onnx") { Description = "Also write the model as ONNX to this path (for ONNX Runtime and Spark)." };
         var report = new Option<string?>("--report") { Description = "Folder for a picture report (confusion heatmaps, per-class bars, index.html); created if missing." };
         var l2 = new Option<float?>("--l2") { Description = "L2 regularization of sdca and lbfgs (default: the trainer's own, see the card's trainerSettings)." };
+        var strictLabels = new Option<bool>("--strict-labels") { Description = "Labels that differ only in case or surrounding spaces are an error (by default they are merged, with a warning)." };
         var maxNgrams = new Option<int>("--max-ngrams") { Description = "Cap on n-grams kept per block (keeps the zip small).", DefaultValueFactory = _ => FeatureOptions.Default.MaxWordNgrams };
 
         var root = new RootCommand("Train the stance classifier on a labeled CSV, report cross-validated and held-out figures, and save the model zip with its card.")
         {
-            data, test, ood, dev, groupColumn, model, textColumn, labelColumn, trainer, features, folds, seed, wordNgrams, charNgrams, maxNgrams, l2, calibrate, misclassified, report, onnx,
+            data, test, ood, dev, groupColumn, model, textColumn, labelColumn, trainer, features, folds, seed, wordNgrams, charNgrams, maxNgrams, l2, calibrate, misclassified, report, onnx, strictLabels,
         };
 
         root.Subcommands.Add(AuditCommand.Create(stdout, stderr));
@@ -74,6 +81,7 @@ public static class Program
                 TextColumn = parse.GetValue(textColumn)!,
                 LabelColumn = parse.GetValue(labelColumn)!,
                 Trainer = trainerName == "auto" ? null : TrainerKinds.TryParse(trainerName, out var kind) ? kind : null,
+                StrictLabels = parse.GetValue(strictLabels),
                 Training = new TrainingOptions { Features = featureOptions, Folds = parse.GetValue(folds), Seed = parse.GetValue(seed), L2 = NonNegative(parse.GetValue(l2)) },
             };
             if (job.Training.Folds < 2) throw ClassifierException.Arguments($"--folds must be at least 2 (got {job.Training.Folds}).");
@@ -83,6 +91,8 @@ public static class Program
             var result = TrainingJob.Run(job, stdout);
             if (reportFolder is not null)
             {
+                // No report file may replace one of the run's inputs or the model it just saved.
+                using var inputs = Classifier.Core.IO.SafePaths.ProtectInputs([job.DataPath, job.TestPath, job.OodPath, job.ModelPath, Classifier.Core.Model.ModelCard.PathFor(job.ModelPath)]);
                 TrainingReport.Write(reportFolder, result.Card, job.ModelPath);
                 stdout.WriteLine($"Wrote the training report to {Path.Combine(reportFolder, "index.html")}.");
             }

@@ -48,6 +48,9 @@ public sealed record TrainingJobOptions
     public TrainerKind? Trainer { get; init; } = TrainerKind.Lbfgs;
 
     public TrainingOptions Training { get; init; } = new();
+
+    /// <summary>Labels that differ only in case or surrounding spaces are an error rather than merged with a warning.</summary>
+    public bool StrictLabels { get; init; }
 }
 
 /// <summary>What a training run produced.</summary>
@@ -62,13 +65,19 @@ public static class TrainingJob
 {
     public static TrainingJobResult Run(TrainingJobOptions job, TextWriter log)
     {
-        // Fail before minutes of training, not after.
+        // Fail before minutes of training, not after: no output may be an input (compared as files), or a device.
+        SafePaths.Check(
+            [(job.DataPath, "training data"), (job.TestPath, "test file"), (job.OodPath, "out-of-domain file")],
+            [(job.ModelPath, "model"), (ModelCard.PathFor(job.ModelPath), "model card"), (job.OnnxPath, "ONNX model"), (job.MisclassifiedPath, "misclassified rows CSV")]);
+        foreach (var note in StaleTemporaryFiles.Sweep([job.ModelPath, job.OnnxPath, job.MisclassifiedPath])) log.WriteLine(note);
+        using var inputs = SafePaths.ProtectInputs([job.DataPath, job.TestPath, job.OodPath]);
         AtomicFile.EnsureWritableFolder(job.ModelPath, "model");
         if (job.OnnxPath is not null) AtomicFile.EnsureWritableFolder(job.OnnxPath, "ONNX model");
         if (job.MisclassifiedPath is not null) AtomicFile.EnsureWritableFolder(job.MisclassifiedPath, "misclassified rows CSV");
         var train = LabeledCsv.Read(job.DataPath, job.TextColumn, job.LabelColumn);
         var test = job.TestPath is null ? null : LabeledCsv.Read(job.TestPath, job.TextColumn, job.LabelColumn);
         var ood = job.OodPath is null ? null : LabeledCsv.Read(job.OodPath, job.TextColumn, job.LabelColumn);
+        (train, test, ood) = Clean(job, train, test, ood, log);
         var dev = job.DevPath is null ? null : LabeledCsv.Read(job.DevPath, job.TextColumn, job.LabelColumn, job.GroupColumn);
         ReportRead(log, train);
         if (test is not null) ReportRead(log, test);
@@ -87,6 +96,13 @@ public static class TrainingJob
                 log.WriteLine($"Encoded {SentenceEmbedder.EncodedCount - before:N0} distinct texts with all-MiniLM-L6-v2 in {watch0.Elapsed.TotalSeconds:0.0} s.");
             }
             return Train(job, options, train, test, ood, dev, log);
+        }
+        catch (ClassifierException e) when (e.Kind == FailureKind.BadInput && !e.Message.StartsWith(train.Path, StringComparison.Ordinal)
+                                            && (test is null || !e.Message.StartsWith(test.Path, StringComparison.Ordinal))
+                                            && (ood is null || !e.Message.StartsWith(ood.Path, StringComparison.Ordinal)))
+        {
+            // The trainer's own checks (too few labels or rows per fold) are about the training file: name it.
+            throw ClassifierException.Input($"{train.Path}: {e.Message}", e);
         }
         finally
         {
@@ -161,10 +177,11 @@ public static class TrainingJob
 
         // ONNX first: a model the converter cannot export fails the run before the zip is replaced.
         long? onnxBytes = job.OnnxPath is null ? null : OnnxExport.Export(model.Transformer, job.OnnxPath, job.ModelPath);
-        var bytes = ModelStore.Save(model, job.ModelPath);
         // The saved model's own confidence: calibrated out-of-fold probabilities when it is calibrated.
         var drift = DriftBaselines.Build(train, job.Calibrate ? TemperatureScaling.Apply(outOfFold, temperature) : outOfFold, model.Labels, options.Features, job.ModelPath, options.Seed);
-        var card = new ModelCard
+        ModelCard card = null!;
+        // The zip and its card are one unit: the card records the zip's SHA-256 and both are committed together.
+        var (bytes, sha) = ModelStore.SaveWithCard(model, job.ModelPath, (zipBytes, _) => card = new ModelCard
         {
             Labels = model.Labels,
             Trainer = options.Trainer.Name(),
@@ -190,13 +207,35 @@ public static class TrainingJob
             Seed = options.Seed,
             MlNetVersion = MlNetVersion(),
             CreatedUtc = DateTimeOffset.UtcNow,
-            ModelBytes = bytes,
-        };
-        ModelStore.SaveCard(card, job.ModelPath);
+            ModelBytes = zipBytes,
+        });
+        card = card with { ModelSha256 = sha };
         log.WriteLine();
-        log.WriteLine($"Saved {job.ModelPath} ({bytes / 1024.0:N0} KiB) and {ModelCard.PathFor(job.ModelPath)} (with the out-of-fold error rates of {card.Quantification.Rows.Count:N0} rows, for --shares).");
+        log.WriteLine($"Saved {job.ModelPath} ({bytes / 1024.0:N0} KiB) and {ModelCard.PathFor(job.ModelPath)} (with the out-of-fold error rates of {card.Quantification!.Rows.Count:N0} rows, for --shares).");
         if (onnxBytes is not null) log.WriteLine($"Saved {job.OnnxPath} ({onnxBytes / 1024.0:N0} KiB, ONNX).");
         return new TrainingJobResult(card, model, test?.Rows ?? []);
+    }
+
+    /// <summary>Label spellings folded (or refused with --strict-labels) and exact duplicate training rows removed, each with a warning.</summary>
+    private static (LabeledData Train, LabeledData? Test, LabeledData? Ood) Clean(TrainingJobOptions job, LabeledData train, LabeledData? test, LabeledData? ood, TextWriter log)
+    {
+        var files = new[] { train, test, ood }.OfType<LabeledData>().ToArray();
+        var (folded, merges) = TrainingDataHygiene.FoldLabels(files);
+        if (merges.Count > 0)
+        {
+            var listed = string.Join("; ", merges.Select(m => m.Describe()));
+            if (job.StrictLabels)
+                throw ClassifierException.Input($"{train.Path}: column '{job.LabelColumn}': labels differ only in case or surrounding spaces: {listed}; make them one spelling, or drop --strict-labels to merge them.");
+            log.WriteLine($"warning: labels that differ only in case or surrounding spaces were merged (kept the spelling most training rows use): {string.Join("; ", merges.Select(m => $"'{m.Kept}' from {m.Describe()}"))}.");
+        }
+        var i = 0;
+        train = folded[i++];
+        if (test is not null) test = folded[i++];
+        if (ood is not null) ood = folded[i];
+        var (unique, removed) = TrainingDataHygiene.RemoveExactDuplicates(train);
+        if (removed > 0)
+            log.WriteLine($"warning: {train.Path}: removed {removed:N0} exact duplicate row{(removed == 1 ? "" : "s")} (same text and label) before cross-validation; a row in both a training fold and its test fold inflates the figures.");
+        return (unique, test, ood);
     }
 
     private static (EvaluationReport Report, IReadOnlyList<float[]> Probabilities)? Evaluate(TrainedModel model, LabeledData? data, string what, TextWriter log)

@@ -62,6 +62,7 @@ public static class LabeledCsv
             using var reader = CsvReader.FromFile(path, options);
             var headers = reader.Headers;
             if (headers.Count == 0) throw ClassifierException.Input($"{path}: the file is empty (no header row).");
+            if (headers.Any(h => h.Contains('\0'))) throw ClassifierException.Input(Scoring.CsvRowSource.Utf16Message(path));
 
             var textIndex = ColumnIndex(path, headers, textColumn, "text");
             var labelIndex = ColumnIndex(path, headers, labelColumn, "label");

@@ -84,6 +84,12 @@ public sealed record ModelCard
     /// <summary>The model zip's size in bytes.</summary>
     public long ModelBytes { get; init; }
 
+    /// <summary>
+    /// SHA-256 of the zip this card describes (lower-case hex), so a card left beside another zip is
+    /// caught (<see cref="ModelPair.Check"/>). Null on cards written before it was recorded ("unverified").
+    /// </summary>
+    public string? ModelSha256 { get; init; }
+
     /// <summary>Where the card of a model zip lives: <c>NAME.card.json</c> beside <c>NAME.zip</c>, as a full path.</summary>
     /// <param name="modelPath">The model zip's path.</param>
     public static string PathFor(string modelPath)

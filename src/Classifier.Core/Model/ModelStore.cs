@@ -28,6 +28,16 @@ public static class ModelStore
         return new FileInfo(path).Length;
     }
 
+    /// <summary>
+    /// Saves the model and the card <paramref name="makeCard"/> builds from the zip's size and SHA-256 as one
+    /// unit (<see cref="ModelPair"/>): a kill at any instant leaves the old pair or the new one.
+    /// </summary>
+    public static (long Bytes, string Sha256) SaveWithCard(TrainedModel model, string path, Func<long, string, ModelCard> makeCard)
+    {
+        var ml = new MLContext();
+        return ModelPair.Write(path, stream => ml.Model.Save(model.Transformer, model.InputSchema, stream), makeCard);
+    }
+
     /// <summary>Writes a card beside a model zip (<see cref="ModelCard.PathFor"/>), atomically.</summary>
     /// <param name="card">The card.</param>
     /// <param name="modelPath">The model zip's path.</param>
@@ -48,6 +58,9 @@ public static class ModelStore
     /// <exception cref="ClassifierException">BadModel, naming the file, when it is missing, unreadable or not a text classifier.</exception>
     public static LoadedModel Load(string path, MLContext? ml = null)
     {
+        if (Directory.Exists(path)) throw ClassifierException.Model($"{path}: is a folder, not a model zip.");
+        // A training run killed in the middle of saving leaves a commit to finish: the new pair, or the old.
+        ModelPair.Recover(path);
         if (!File.Exists(path)) throw ClassifierException.Model($"{path}: model file not found.");
         Stream stream;
         try
@@ -69,11 +82,41 @@ public static class ModelStore
     /// <param name="name">The name errors use for it.</param>
     /// <param name="ml">The context to load into; a new one when null.</param>
     /// <exception cref="ClassifierException">BadModel, naming <paramref name="name"/>, when it is not a text classifier.</exception>
-    public static LoadedModel Load(Stream stream, string name, MLContext? ml = null)
+    public static LoadedModel Load(Stream stream, string name, MLContext? ml = null) => Load(stream, name, ZipBound.Default, ml);
+
+    /// <summary>
+    /// As <see cref="Load(Stream, string, MLContext?)"/>, refusing first (BadModel) a zip whose entries would
+    /// expand beyond <paramref name="maxExpandedBytes"/> (<see cref="ZipBound"/>).
+    /// </summary>
+    public static LoadedModel Load(Stream stream, string name, long maxExpandedBytes, MLContext? ml = null)
     {
+        ZipBound.Check(stream, name, maxExpandedBytes);
         // Embeddings models name a CustomMapping that ML.NET finds only in registered assemblies;
         // the implementation, when the app references it, registers its own.
         ml ??= new MLContext();
+        // A private folder for what ML.NET extracts while loading, removed whatever happens (a failed load left /tmp/ml_dotnet_*).
+        var scratch = Path.Combine(Path.GetTempPath(), $"classifier-load-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        var previousTemp = ml.TempFilePath;
+        ml.TempFilePath = scratch;
+        try
+        {
+            return LoadChecked(stream, name, ml);
+        }
+        finally
+        {
+            ml.TempFilePath = previousTemp;
+            try
+            {
+                if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    private static LoadedModel LoadChecked(Stream stream, string name, MLContext ml)
+    {
         var embeddings = SentenceEmbeddings.Current;
         embeddings?.RegisterWith(ml);
         ITransformer transformer;

@@ -34,13 +34,19 @@ internal sealed class ModelSession
     public StanceModelInfo Info { get; }
 
     /// <summary>Checks the zip's bytes (<see cref="ModelStore.Load(Stream, string, MLContext?)"/>) and builds a session on them.</summary>
-    public static ModelSession Create(byte[] zip, string source, ModelCard? card, int generation, int maxPooledEngines)
+    public static ModelSession Create(byte[] zip, string source, ModelCard? card, int generation, int maxPooledEngines, long maxExpandedBytes = long.MaxValue)
     {
         var ml = new MLContext();
         using var stream = new MemoryStream(zip, writable: false);
-        var model = ModelStore.Load(stream, source, ml);
+        var model = ModelStore.Load(stream, source, maxExpandedBytes, ml);
         var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(zip));
-        var info = new StanceModelInfo(source, sha, model.Labels, card, DateTimeOffset.UtcNow, generation);
+        // A card written for another zip (a save killed between the two files, a copied zip) is reported and ignored.
+        var status = ModelPair.Check(card, sha);
+        var info = new StanceModelInfo(source, sha, model.Labels, status == CardStatus.Mismatched ? null : card, DateTimeOffset.UtcNow, generation)
+        {
+            CardStatus = status,
+            CardNote = ModelPair.Note(status, Path.GetFileName(source), card, sha),
+        };
         var session = new ModelSession(ml, model, info, maxPooledEngines);
         try
         {

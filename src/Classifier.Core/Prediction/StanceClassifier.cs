@@ -64,7 +64,10 @@ public sealed class StanceClassifier : IDisposable
     /// <summary>The label names in Score slot order.</summary>
     public IReadOnlyList<string> Labels => Current.Info.Labels;
 
-    /// <summary>The model card beside the zip (<c>NAME.card.json</c>), or null when there is none or it is unreadable.</summary>
+    /// <summary>
+    /// The model card beside the zip (<c>NAME.card.json</c>), or null when there is none, it is unreadable, or
+    /// it records another zip's SHA-256 (<see cref="StanceModelInfo.CardStatus"/> then says Mismatched).
+    /// </summary>
     public ModelCard? Card => Current.Info.Card;
 
     /// <summary>Why the last reload failed, or null when the file on disk is the model in use.</summary>
@@ -88,7 +91,7 @@ public sealed class StanceClassifier : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         options = Checked(options ?? StanceClassifierOptions.Default);
-        var session = ModelSession.Create(ReadZip(path), path, ModelCard.TryRead(path), generation: 1, options.MaxPooledEngines);
+        var session = ModelSession.Create(ReadZip(path), path, ModelCard.TryRead(path), generation: 1, options.MaxPooledEngines, options.MaxModelExpandedBytes);
         return new StanceClassifier(session, path, options);
     }
 
@@ -104,7 +107,7 @@ public sealed class StanceClassifier : IDisposable
             throw new ArgumentException("WatchForChanges needs a model file path; a stream cannot be watched.", nameof(options));
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
-        var session = ModelSession.Create(copy.ToArray(), StreamSource, card: null, generation: 1, options.MaxPooledEngines);
+        var session = ModelSession.Create(copy.ToArray(), StreamSource, card: null, generation: 1, options.MaxPooledEngines, options.MaxModelExpandedBytes);
         return new StanceClassifier(session, path: null, options);
     }
 
@@ -189,7 +192,7 @@ public sealed class StanceClassifier : IDisposable
                     _lastReloadError = null;
                     return true;
                 }
-                var next = ModelSession.Create(zip, path, ModelCard.TryRead(path), current.Info.Generation + 1, _options.MaxPooledEngines);
+                var next = ModelSession.Create(zip, path, ModelCard.TryRead(path), current.Info.Generation + 1, _options.MaxPooledEngines, _options.MaxModelExpandedBytes);
                 Volatile.Write(ref _session, next);
                 _lastReloadError = null;
                 outcome = new ModelReloadedEventArgs(next.Info);
@@ -254,6 +257,9 @@ public sealed class StanceClassifier : IDisposable
 
     private static byte[] ReadZip(string path)
     {
+        if (Directory.Exists(path)) throw ClassifierException.Model($"{path}: is a folder, not a model zip.");
+        // Finish a save a killed training run left half done, so the zip and card read next are one pair.
+        ModelPair.Recover(path);
         if (!File.Exists(path)) throw ClassifierException.Model($"{path}: model file not found.");
         try
         {

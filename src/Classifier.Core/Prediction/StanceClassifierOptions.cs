@@ -21,4 +21,10 @@ public sealed record StanceClassifierOptions
     /// keep it at or above the expected concurrency (a web server's in-flight requests).
     /// </summary>
     public int MaxPooledEngines { get; init; } = Math.Max(32, Environment.ProcessorCount * 4);
+
+    /// <summary>
+    /// The most the model zip may expand to; a zip beyond it is refused before anything is extracted,
+    /// at load and on every reload (<see cref="Model.ZipBound"/>; default 1 GiB or CLASSIFIER_MAX_MODEL_BYTES).
+    /// </summary>
+    public long MaxModelExpandedBytes { get; init; } = Model.ZipBound.Default;
 }

@@ -18,4 +18,11 @@ public sealed record StanceModelInfo(
     IReadOnlyList<string> Labels,
     ModelCard? Card,
     DateTimeOffset LoadedUtc,
-    int Generation);
+    int Generation)
+{
+    /// <summary>Whether the card beside the zip belongs to it; a mismatched card is not kept (<see cref="Card"/> is null).</summary>
+    public CardStatus CardStatus { get; init; }
+
+    /// <summary>Why the card is unverified or ignored, in one line; null when it is verified or absent.</summary>
+    public string? CardNote { get; init; }
+}

@@ -27,6 +27,7 @@ internal sealed class CsvRowSource : IRowSource
             throw ClassifierException.Input($"{name}: line 1: malformed header: {ClassifierException.FirstLine(e.Message)}", e);
         }
         if (Columns.Count == 0) throw ClassifierException.Input($"{name}: the file is empty (no header row).");
+        if (Columns.Any(c => c.Contains('\0'))) throw ClassifierException.Input(Utf16Message(name));
         TextIndex = FindColumn(Columns, textColumn)
             ?? throw ClassifierException.Input($"{name}: no text column '{textColumn}' (columns found: {string.Join(", ", Columns.Select(c => $"'{c}'"))}).");
     }
@@ -54,7 +55,8 @@ internal sealed class CsvRowSource : IRowSource
         {
             throw ClassifierException.Input($"{path}: cannot read the file: {ClassifierException.FirstLine(e.Message)}", e);
         }
-        return Open(path, file, file.Length, textColumn, strict, onProblem);
+        // A FIFO, a pipe or /dev/stdin cannot seek: stream it with no known length.
+        return Open(path, file, file.CanSeek ? file.Length : null, textColumn, strict, onProblem);
     }
 
     /// <summary>Reads CSV from <paramref name="input"/>, which the source disposes.</summary>
@@ -107,6 +109,10 @@ internal sealed class CsvRowSource : IRowSource
         reader.Dispose();
         stream?.Dispose();
     }
+
+    /// <summary>The error for a header with NUL bytes: UTF-16 text read as UTF-8.</summary>
+    public static string Utf16Message(string name) =>
+        $"{name}: line 1: the header holds NUL bytes, so the file looks like UTF-16 without a byte-order mark; save it as UTF-8.";
 
     internal static int? FindColumn(IReadOnlyList<string> columns, string name)
     {

@@ -20,6 +20,8 @@ internal sealed class LineRowSource(string name, TextReader reader, bool leaveOp
     {
         var line = reader.ReadLine();
         if (line is null) return null;
+        // A byte-order mark the reader did not strip (a UTF-8 BOM piped in) is not part of the first text.
+        if (number == 0 && line.Length > 0 && line[0] == '\uFEFF') line = line[1..];
         position += line.Length + 1;
         number++;
         return new SourceRow(number, number, [line]);

@@ -67,8 +67,15 @@ public static class ScoringJob
     /// <exception cref="ClassifierException">A bad path, model or input row (with the file, row and column).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was signalled.</exception>
     public static ScoringSummary Run(ScoringJobOptions job, Func<Stream> standardOutput, Func<TextReader> standardInput, ProgressLine? progress, CancellationToken cancel)
+        => Run(job, standardOutput, standardInput, progress, cancel, notes: null);
+
+    /// <summary>As the other overload; <paramref name="notes"/> receives one-line notes (stale temporary files removed, columns of an earlier run replaced).</summary>
+    public static ScoringSummary Run(ScoringJobOptions job, Func<Stream> standardOutput, Func<TextReader> standardInput, ProgressLine? progress, CancellationToken cancel, Action<string>? notes)
     {
         CheckPaths(job);
+        foreach (var note in StaleTemporaryFiles.Sweep([job.WritesToStandardOutput || job.DiscardsOutput ? null : job.OutputPath, job.ErrorsPath, job.SharesPath])) notes?.Invoke(note);
+        // Whatever path a write is given, it never replaces the input, the model or the calibration file.
+        using var inputs = SafePaths.ProtectInputs([job.InputPath, job.ModelPath, job.CalibrationPath]);
         var model = ModelStore.Load(job.ModelPath);
         // Checked before any text is scored: a card without the statistics fails now, in one line.
         var cardStats = job.SharesPath is not null && job.CalibrationPath is null ? ErrorRates.FromCard(ModelCard.TryRead(job.ModelPath), job.ModelPath) : null;
@@ -84,12 +91,16 @@ public static class ScoringJob
         void Score(Stream output, IRecordWriter? errorWriter)
         {
             var problems = new RowProblemLog(errorWriter);
-            using var source = OpenSource(job, problems, standardInput);
+            using var opened = OpenSource(job, problems, standardInput);
+            // Re-scoring a scored file: this run's columns replace the earlier run's rather than appearing twice.
+            var source = EarlierRunColumns.Drop(opened, engine.OutputColumns([]), notes);
             if (source.Next() is not { } first)
             {
                 var why = job.InputPath is null ? "no lines were read"
                     : problems.Count > 0 ? $"all {problems.Count} data rows are malformed" : "it has a header but no data rows";
-                throw ClassifierException.Input($"{source.Name}: no rows to score: {why}.");
+                var empty = ClassifierException.Input($"{source.Name}: no rows to score: {why}{(problems.Count > 0 && job.ErrorsPath is not null ? $" (they are listed in {job.ErrorsPath})" : "")}.");
+                if (problems.Count > 0 && errorWriter is not null) throw new KeepErrors(empty, problems);
+                throw empty;
             }
             summary = engine.Score(new FirstRowAgain(source, first), output, problems, progress, cancel);
             problems.Complete();
@@ -103,11 +114,22 @@ public static class ScoringJob
                 Score(output, null);
                 return;
             }
+            ClassifierException? failure = null;
             AtomicFile.Write(job.ErrorsPath, errors =>
             {
                 using var errorWriter = new CsvOutputWriter(errors, excelSafe: job.Scoring.ExcelSafe);
-                Score(output, errorWriter);
+                try
+                {
+                    Score(output, errorWriter);
+                }
+                catch (KeepErrors keep)
+                {
+                    // Every row was malformed: the errors file is what the user needs, so it is kept; no output is.
+                    keep.Problems.Complete();
+                    failure = keep.Failure;
+                }
             });
+            if (failure is not null) throw failure;
         }
 
         if (job.DiscardsOutput)
@@ -135,28 +157,19 @@ public static class ScoringJob
         if (job.ErrorsPath is not null) targets.Add((job.ErrorsPath, "errors file"));
         if (job.SharesPath is not null) targets.Add((job.SharesPath, "shares file"));
 
-        var input = job.InputPath is null ? null : FullPath(job.InputPath);
+        // Compared as files (device and inode after every link), not as names; devices and FIFOs are never replaced.
+        SafePaths.Check([(job.InputPath, "input file"), (job.ModelPath, "model")], targets.Select(t => ((string?)t.Path, t.What)));
         foreach (var (path, what) in targets)
         {
-            var full = FullPath(path);
-            if (input is not null && string.Equals(full, input, StringComparison.Ordinal))
-                throw ClassifierException.Arguments($"{path}: the {what} is the input file; refusing to write over it.");
-            if (File.Exists(full) && !job.Force)
+            if (File.Exists(path) && !job.Force)
                 throw ClassifierException.Arguments($"{path}: the {what} exists; pass --force to replace it.");
             AtomicFile.EnsureWritableFolder(path, what);
-        }
-        for (var i = 0; i < targets.Count; i++)
-        {
-            for (var j = i + 1; j < targets.Count; j++)
-            {
-                if (FullPath(targets[i].Path) == FullPath(targets[j].Path))
-                    throw ClassifierException.Arguments($"{targets[j].Path}: the {targets[j].What} and the {targets[i].What} are the same file.");
-            }
         }
         if (job.SharesPath is not null)
         {
             if (job.InputPath is null) throw ClassifierException.Arguments("--shares needs --input CORPUS.csv.");
-            if (job.CalibrationPath is not null && FullPath(job.CalibrationPath) == input)
+            if (job.CalibrationPath is not null && job.InputPath is not null
+                && FileIdentity.Of(job.CalibrationPath) is { } calibration && FileIdentity.Of(job.InputPath) is { } corpus && calibration.SameFileAs(corpus))
                 throw ClassifierException.Arguments($"{job.CalibrationPath}: the calibration file is the corpus; measure the error rates on labeled rows set apart from it.");
             job.Shares.Checked();
         }
@@ -191,19 +204,12 @@ public static class ScoringJob
             ? new LineRowSource("standard input", standardInput())
             : CsvRowSource.Open(job.InputPath, job.Scoring.TextColumn, job.Scoring.Strict, problems.Add);
 
-    /// <summary>Resolves symbolic links too, so a link to the input is still the input.</summary>
-    private static string FullPath(string path)
+    /// <summary>Carries the no-rows failure out of the errors file's writer, which then keeps the file.</summary>
+    private sealed class KeepErrors(ClassifierException failure, RowProblemLog problems) : Exception(failure.Message)
     {
-        var full = Path.GetFullPath(path);
-        try
-        {
-            var info = new FileInfo(full);
-            if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target) return target.FullName;
-        }
-        catch (IOException)
-        {
-        }
-        return full;
+        public ClassifierException Failure { get; } = failure;
+
+        public RowProblemLog Problems { get; } = problems;
     }
 
     /// <summary>Hands back a row already read (to detect a header-only file) before the rest.</summary>

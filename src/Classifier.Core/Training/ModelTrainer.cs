@@ -52,7 +52,8 @@ public static class ModelTrainer
         CheckLabels(rows, minimumPerLabel: options.Folds);
         var watch = Stopwatch.StartNew();
         if (options.Features.Set.UsesEmbeddings()) SentenceEmbeddings.Required($"--features {options.Features.Set.Name()}").Prime(rows.Select(r => r.Text));
-        var assignment = StratifiedFolds.Assign(rows.Select(r => r.Label).ToArray(), options.Folds, options.Seed);
+        // Near-duplicates (same TextKey) share a fold: one in training and one in test would inflate the figures.
+        var assignment = StratifiedFolds.Assign(rows.Select(r => r.Label).ToArray(), rows.Select(r => TextKey.Of(r.Text)).ToArray(), options.Folds, options.Seed);
         var reports = new List<EvaluationReport>(options.Folds);
         for (var fold = 0; fold < options.Folds; fold++)
         {

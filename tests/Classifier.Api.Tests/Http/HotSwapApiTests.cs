@@ -25,7 +25,8 @@ public sealed class HotSwapApiTests : IDisposable
 
         var health = await client.GetFromJsonAsync<HealthResponse>("/health", Web);
         Assert.Equal("degraded", health!.Status);
-        Assert.StartsWith(_factory.ModelPath, health.LastReloadError);
+        Assert.StartsWith(Path.GetFileName(_factory.ModelPath) + ":", health.LastReloadError);
+        Assert.DoesNotContain(Path.GetDirectoryName(_factory.ModelPath)!, health.LastReloadError);
         Assert.Equal(1, health.Model.Generation);
 
         var after = await client.PostAsJsonAsync("/classify", new { text = "Encryption protects dissidents." });
