@@ -28,7 +28,7 @@ public static class ModelTrainer
         if (options.Features.Set.UsesEmbeddings())
         {
             // Batch-encode once; the checkpoint stops each trainer pass from re-running the mapping.
-            SentenceEmbeddings.Required($"--features {options.Features.Set.Name()}").Prime(rows.Select(r => r.Text));
+            SentenceEmbeddings.Required($"--features {options.Features.Set.Name()}").Prime(rows.Select(r => r.Text), options.Features.EmbeddingsPrecision);
             features = features.AppendCacheCheckpoint(ml);
         }
         var chain = features
@@ -48,7 +48,7 @@ public static class ModelTrainer
         if (outOfFold is not null && outOfFold.Length != rows.Count) throw new ArgumentException("One out-of-fold slot per row is needed.", nameof(outOfFold));
         CheckLabels(rows, minimumPerLabel: options.Folds);
         var watch = Stopwatch.StartNew();
-        if (options.Features.Set.UsesEmbeddings()) SentenceEmbeddings.Required($"--features {options.Features.Set.Name()}").Prime(rows.Select(r => r.Text));
+        if (options.Features.Set.UsesEmbeddings()) SentenceEmbeddings.Required($"--features {options.Features.Set.Name()}").Prime(rows.Select(r => r.Text), options.Features.EmbeddingsPrecision);
         var assignment = StratifiedFolds.Assign(rows.Select(r => r.Label).ToArray(), options.Folds, options.Seed);
         var reports = new List<EvaluationReport>(options.Folds);
         for (var fold = 0; fold < options.Folds; fold++)
