@@ -35,16 +35,21 @@ public static class Program
         var onnx = new Option<string?>("--onnx") { Description = "Also write the model as ONNX to this path (for ONNX Runtime and Spark)." };
         var report = new Option<string?>("--report") { Description = "Folder for a picture report (confusion heatmaps, per-class bars, index.html); created if missing." };
         var l2 = new Option<float?>("--l2") { Description = "L2 regularization of sdca and lbfgs (default: the trainer's own, see the card's trainerSettings)." };
+        var precision = new Option<string>("--embeddings-precision") { Description = "fp32 | int8: the sentence encoder's MatMul weights (embeddings and both; recorded in the card).", DefaultValueFactory = _ => FeatureOptions.Default.EmbeddingsPrecision.Name() };
+        precision.AcceptOnlyFromAmong([.. Enum.GetValues<EmbeddingsPrecision>().Select(p => p.Name())]);
         var maxNgrams = new Option<int>("--max-ngrams") { Description = "Cap on n-grams kept per block (keeps the zip small).", DefaultValueFactory = _ => FeatureOptions.Default.MaxWordNgrams };
 
         var root = new RootCommand("Train the stance classifier on a labeled CSV, report cross-validated and held-out figures, and save the model zip with its card.")
         {
-            data, test, ood, model, textColumn, labelColumn, trainer, features, folds, seed, wordNgrams, charNgrams, maxNgrams, l2, calibrate, misclassified, report, onnx,
+            data, test, ood, model, textColumn, labelColumn, trainer, features, folds, seed, wordNgrams, charNgrams, maxNgrams, l2, calibrate, misclassified, report, onnx, precision,
         };
 
         root.SetAction(parse => CommandShell.Guard(stderr, () =>
         {
             FeatureSets.TryParse(parse.GetValue(features)!, out var featureSet);
+            EmbeddingsPrecisions.TryParse(parse.GetValue(precision)!, out var embeddingsPrecision);
+            if (embeddingsPrecision != FeatureOptions.Default.EmbeddingsPrecision && !featureSet.UsesEmbeddings())
+                throw ClassifierException.Arguments($"--embeddings-precision {embeddingsPrecision.Name()} needs --features embeddings or both.");
             var featureOptions = FeatureOptions.Default with
             {
                 Set = featureSet,
@@ -52,6 +57,7 @@ public static class Program
                 CharNgramLengths = ParseLengths(parse.GetValue(charNgrams) ?? ""),
                 MaxWordNgrams = Positive(parse.GetValue(maxNgrams), "--max-ngrams"),
                 MaxCharNgrams = Positive(parse.GetValue(maxNgrams), "--max-ngrams"),
+                EmbeddingsPrecision = embeddingsPrecision,
             };
             var testPath = parse.GetValue(test);
             var trainerName = parse.GetValue(trainer)!;

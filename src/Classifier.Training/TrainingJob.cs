@@ -75,7 +75,7 @@ public static class TrainingJob
                 var watch0 = Stopwatch.StartNew();
                 var before = SentenceEmbedder.EncodedCount;
                 SentenceEmbedder.Prime(new[] { train, test, ood }.OfType<LabeledData>().SelectMany(d => d.Rows).Select(r => r.Text), options.Features.EmbeddingsPrecision);
-                log.WriteLine($"Encoded {SentenceEmbedder.EncodedCount - before:N0} distinct texts with all-MiniLM-L6-v2 in {watch0.Elapsed.TotalSeconds:0.0} s.");
+                log.WriteLine($"Encoded {SentenceEmbedder.EncodedCount - before:N0} distinct texts with all-MiniLM-L6-v2 ({options.Features.EmbeddingsPrecision.Name()}) in {watch0.Elapsed.TotalSeconds:0.0} s.");
             }
             return Train(job, options, train, test, ood, log);
         }

@@ -124,3 +124,46 @@ public sealed class BatchedEncoderTests : IClassFixture<BatchedEncoderTests.Pack
         Assert.True(worst <= VectorTolerance, $"{what}: largest difference {worst:E2}");
     }
 }
+
+/// <summary>The int8 rewrite of the encoder's graph.</summary>
+[Collection(EncoderCollection.Name)]
+public sealed class Int8EncoderTests
+{
+    [Fact]
+    public void int8_vectors_stay_close_to_fp32_and_unit_length()
+    {
+        var texts = LabeledCsv.Read(Repo.File("data", "stance-test.csv")).Rows.Take(200).Select(r => EmbeddingText.Clean(r.Text)).ToArray();
+        var fp32 = SentenceEmbedder.Encoder().Encode(texts);
+        var int8 = SentenceEmbedder.Encoder(EmbeddingsPrecision.Int8).Encode(texts);
+        var cosines = fp32.Zip(int8, (a, b) => a.Zip(b, (x, y) => (double)x * y).Sum()).ToArray();
+        Assert.True(cosines.Average() > 0.98, $"mean cosine {cosines.Average():0.0000}");
+        Assert.True(cosines.Min() > 0.95, $"lowest cosine {cosines.Min():0.0000}");
+        foreach (var v in int8) Assert.Equal(1.0, Math.Sqrt(v.Sum(x => (double)x * x)), precision: 4);
+        // Not the fp32 encoder under another name.
+        Assert.True(cosines.Max() < 0.999999);
+    }
+
+    [Fact]
+    public void an_int8_vector_does_not_depend_on_the_batch_beside_it()
+    {
+        var texts = LabeledCsv.Read(Repo.File("data", "stance-ood.csv")).Rows.Take(100).Select(r => EmbeddingText.Clean(r.Text)).ToArray();
+        var encoder = SentenceEmbedder.Encoder(EmbeddingsPrecision.Int8);
+        var batched = encoder.Encode(texts);
+        foreach (var i in new[] { 0, 17, 50, 99 })
+        {
+            var alone = encoder.Encode([texts[i]])[0];
+            var worst = alone.Zip(batched[i], (a, b) => Math.Abs(a - b)).Max();
+            Assert.True(worst <= 1e-5f, $"row {i}: {worst:E2}");
+        }
+    }
+
+    [Fact]
+    public void every_constant_weight_matmul_is_rewritten()
+    {
+        var fp32 = SentenceTransformers.ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx");
+        var int8 = Int8Quantizer.Quantize(fp32);
+        // 6 layers x (query, key, value, attention output, two feed-forward) MatMuls.
+        Assert.Equal(36, Int8Quantizer.LastRewritten);
+        Assert.True(int8.Length < fp32.Length * 0.7, $"{int8.Length:N0} bytes of {fp32.Length:N0}");
+    }
+}

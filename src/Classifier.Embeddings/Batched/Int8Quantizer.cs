@@ -6,25 +6,30 @@ namespace Classifier.Embeddings.Batched;
 
 /// <summary>
 /// Dynamic quantization of an ONNX model's MatMul weights, done once on the model bytes: every MatMul
-/// whose second input is a constant 2-D float initializer becomes ONNX Runtime's
-/// <c>com.microsoft.DynamicQuantizeMatMul</c> with 8-bit weights, quantized per output column
-/// (asymmetric, uint8 with a zero point); activations are quantized per call by the operator. Every
-/// other byte of the model is copied as it is.
+/// whose second input is a constant 2-D float initializer becomes a <c>MatMulInteger</c> on int8
+/// weights (symmetric, one scale per output column), fed by activations quantized to 8 bits per
+/// token (one scale per row of the input: its largest magnitude maps to 127), and scaled back to
+/// float. Every other byte of the model is copied as it is.
 /// </summary>
 /// <remarks>
-/// uint8 weights rather than int8: ONNX Runtime's u8×s8 kernels on CPUs without VNNI add pairs of
-/// products in 16 bits and can saturate, so int8 weights would give other vectors there; u8×u8 does not.
+/// Per token, not per tensor as ONNX Runtime's <c>DynamicQuantizeMatMul</c> does: a per-tensor scale
+/// comes from the whole batch (padding included), so a text's vector would change with the texts
+/// batched beside it, and the batched path could not equal the mapping's row-by-row vectors. Per
+/// token, the integer product is exact and every float step is element-wise, so it does.
+/// Weights use 7 bits (-63..63), as ONNX Runtime's quantizer does with reduce_range: its u8×s8 kernels
+/// on CPUs without VNNI add pairs of products in 16 bits, which 8-bit weights can saturate (other
+/// vectors on other machines); 7 bits cannot. docs/performance.md has the speed and accuracy figures.
 /// </remarks>
 public static class Int8Quantizer
 {
     // ModelProto, GraphProto, NodeProto, TensorProto and OperatorSetIdProto field numbers (onnx.proto).
     private const int ModelGraph = 7, ModelOpset = 8;
     private const int GraphNode = 1, GraphInitializer = 5;
-    private const int NodeInput = 1, NodeOutput = 2, NodeName = 3, NodeOpType = 4, NodeDomain = 7;
+    private const int NodeInput = 1, NodeOutput = 2, NodeName = 3, NodeOpType = 4, NodeAttribute = 5, NodeDomain = 7;
     private const int TensorDims = 1, TensorDataType = 2, TensorFloatData = 4, TensorName = 8, TensorRawData = 9;
-    private const int OpsetDomain = 1, OpsetVersion = 2;
-    private const int FloatType = 1, Uint8Type = 2;
-    private const string Domain = "com.microsoft";
+    private const int AttributeName = 1, AttributeInt = 3, AttributeInts = 8, AttributeType = 20, IntAttribute = 2, IntsAttribute = 7;
+    private const int FloatType = 1, Uint8Type = 2, Int8Type = 3;
+    private const string Prefix = "q8_";
 
     /// <summary>How many MatMuls the last call rewrote (for the tests and the log).</summary>
     public static int LastRewritten { get; private set; }
@@ -50,18 +55,27 @@ public static class Int8Quantizer
             if (inputs.Count == 2 && ProtoWire.ReadString(node, NodeOpType) == "MatMul") matMulUses[inputs[1]] = matMulUses.GetValueOrDefault(inputs[1]) + 1;
         }
 
-        var added = new List<byte[]>();
+        var added = new List<byte[]>(Constants());
         var replaced = new HashSet<string>(StringComparer.Ordinal);
-        var rewritten = ProtoWire.RewriteMessages(graph, GraphNode, node =>
+        // Node by node in order (ONNX wants them sorted), each rewritten MatMul replaced in place by its nodes.
+        using var nodes = new MemoryStream(graph.Length);
+        foreach (var f in ProtoWire.Fields(graph))
         {
-            if (ProtoWire.ReadString(node, NodeOpType) != "MatMul" || ProtoWire.ReadString(node, NodeDomain) is { Length: > 0 }) return node;
+            if (f.Number == GraphNode && f.Wire == ProtoWire.LengthDelimited && Rewrite(ProtoWire.Payload(graph, f)) is { } replacement) nodes.Write(replacement);
+            else nodes.Write(graph, f.Start, f.End - f.Start);
+        }
+        var rewritten = nodes.ToArray();
+
+        byte[]? Rewrite(byte[] node)
+        {
+            if (ProtoWire.ReadString(node, NodeOpType) != "MatMul" || ProtoWire.ReadString(node, NodeDomain) is { Length: > 0 }) return null;
             var inputs = ProtoWire.ReadStrings(node, NodeInput);
-            if (inputs.Count != 2 || !weights.TryGetValue(inputs[1], out var w)) return node;
-            var name = inputs[1];
-            if (replaced.Add(name)) added.AddRange(QuantizedTensors(name, w.Dims, w.Values));
-            return Node(ProtoWire.ReadString(node, NodeName) ?? name + "_quant",
-                [inputs[0], name + "_quantized", name + "_scale", name + "_zero_point"], ProtoWire.ReadStrings(node, NodeOutput));
-        });
+            if (inputs.Count != 2 || !weights.TryGetValue(inputs[1], out var w)) return null;
+            var outputs = ProtoWire.ReadStrings(node, NodeOutput);
+            if (outputs.Count != 1) return null;
+            if (replaced.Add(inputs[1])) added.AddRange(QuantizedTensors(inputs[1], w.Dims, w.Values));
+            return PerTokenMatMul(ProtoWire.ReadString(node, NodeName) ?? outputs[0], inputs[0], inputs[1], outputs[0]);
+        }
         LastRewritten = replaced.Count;
 
         // Float weights no other node reads go; the quantized ones are appended.
@@ -72,19 +86,10 @@ public static class Int8Quantizer
         foreach (var tensor in added) ProtoWire.WriteBytes(newGraph, GraphInitializer, tensor);
 
         using var output = new MemoryStream(model.Length);
-        var hasDomain = false;
         foreach (var f in ProtoWire.Fields(model))
         {
             if (f.Number == ModelGraph && f.Wire == ProtoWire.LengthDelimited) ProtoWire.WriteBytes(output, ModelGraph, newGraph.ToArray());
             else output.Write(model, f.Start, f.End - f.Start);
-            if (f.Number == ModelOpset && ProtoWire.ReadString(ProtoWire.Payload(model, f), OpsetDomain) == Domain) hasDomain = true;
-        }
-        if (!hasDomain)
-        {
-            using var opset = new MemoryStream();
-            ProtoWire.WriteBytes(opset, OpsetDomain, Encoding.UTF8.GetBytes(Domain));
-            ProtoWire.WriteInt64(opset, OpsetVersion, 1);
-            ProtoWire.WriteBytes(output, ModelOpset, opset.ToArray());
         }
         return output.ToArray();
     }
@@ -113,35 +118,28 @@ public static class Int8Quantizer
         return (name, [.. dims], values);
     }
 
-    /// <summary>The weight [K, N] as uint8 with a scale and zero point per column n (min and max of the column, 0 included).</summary>
+    /// <summary>Largest quantized weight magnitude: 7 bits (see the class remarks).</summary>
+    internal const int WeightLimit = 63;
+
+    /// <summary>The weight [K, N] as int8, symmetric, with one scale per column n (its largest magnitude maps to <see cref="WeightLimit"/>).</summary>
     internal static IEnumerable<byte[]> QuantizedTensors(string name, long[] dims, float[] values)
     {
         var (rows, columns) = ((int)dims[0], (int)dims[1]);
         var scales = new float[columns];
-        var zeros = new byte[columns];
         var quantized = new byte[values.Length];
         for (var n = 0; n < columns; n++)
         {
-            float min = 0, max = 0;
-            for (var k = 0; k < rows; k++)
-            {
-                var v = values[k * columns + n];
-                min = Math.Min(min, v);
-                max = Math.Max(max, v);
-            }
-            var scale = (max - min) / 255f;
-            if (scale == 0) scale = 1;
-            var zero = (byte)Math.Clamp(MathF.Round(-min / scale), 0, 255);
+            float largest = 0;
+            for (var k = 0; k < rows; k++) largest = Math.Max(largest, Math.Abs(values[k * columns + n]));
+            var scale = largest == 0 ? 1 : largest / WeightLimit;
             scales[n] = scale;
-            zeros[n] = zero;
             for (var k = 0; k < rows; k++)
-                quantized[k * columns + n] = (byte)Math.Clamp(MathF.Round(values[k * columns + n] / scale) + zero, 0, 255);
+                quantized[k * columns + n] = unchecked((byte)(sbyte)Math.Clamp(MathF.Round(values[k * columns + n] / scale), -WeightLimit, WeightLimit));
         }
-        yield return Tensor(name + "_quantized", [rows, columns], Uint8Type, quantized);
+        yield return Tensor(name + "_quantized", [rows, columns], Int8Type, quantized);
         var scaleBytes = new byte[columns * 4];
         for (var n = 0; n < columns; n++) BinaryPrimitives.WriteSingleLittleEndian(scaleBytes.AsSpan(n * 4), scales[n]);
         yield return Tensor(name + "_scale", [columns], FloatType, scaleBytes);
-        yield return Tensor(name + "_zero_point", [columns], Uint8Type, zeros);
     }
 
     private static byte[] Tensor(string name, long[] dims, int type, byte[] raw)
@@ -154,14 +152,69 @@ public static class Int8Quantizer
         return output.ToArray();
     }
 
-    private static byte[] Node(string name, IEnumerable<string> inputs, IEnumerable<string> outputs)
+    /// <summary>The constants every rewritten MatMul shares: 127, the uint8 zero point 128 (symmetric codes shifted to u8) and a floor for all-zero rows.</summary>
+    private static IEnumerable<byte[]> Constants()
     {
+        yield return Tensor(Prefix + "127", [], FloatType, BitConverter.GetBytes(127f));
+        yield return Tensor(Prefix + "128", [], FloatType, BitConverter.GetBytes(128f));
+        yield return Tensor(Prefix + "zero_point", [], Uint8Type, [128]);
+        yield return Tensor(Prefix + "floor", [], FloatType, BitConverter.GetBytes(1e-30f));
+    }
+
+    /// <summary>
+    /// y = x·W as: s = max(|x|, per row)/127; q = round(x/s) + 128 as uint8; MatMulInteger(q, W8, 128)
+    /// as float, times s, times W's column scales. One message holding several NodeProtos.
+    /// </summary>
+    private static byte[] PerTokenMatMul(string name, string x, string weight, string y)
+    {
+        var n = Prefix + name + "_";
         using var output = new MemoryStream();
-        foreach (var i in inputs) ProtoWire.WriteBytes(output, NodeInput, Encoding.UTF8.GetBytes(i));
-        foreach (var o in outputs) ProtoWire.WriteBytes(output, NodeOutput, Encoding.UTF8.GetBytes(o));
-        ProtoWire.WriteBytes(output, NodeName, Encoding.UTF8.GetBytes(name));
-        ProtoWire.WriteBytes(output, NodeOpType, "DynamicQuantizeMatMul"u8);
-        ProtoWire.WriteBytes(output, NodeDomain, Encoding.UTF8.GetBytes(Domain));
+        void Add(string op, string[] inputs, string result, params byte[][] attributes)
+        {
+            var node = NodeBytes(n + op + "_" + result, op, inputs, result, attributes);
+            ProtoWire.WriteBytes(output, GraphNode, node);
+        }
+        Add("Abs", [x], n + "abs");
+        Add("ReduceMax", [n + "abs"], n + "max", IntsAttr("axes", -1), IntAttr("keepdims", 1));
+        Add("Max", [n + "max", Prefix + "floor"], n + "maxed");
+        Add("Div", [n + "maxed", Prefix + "127"], n + "scale");
+        Add("Div", [x, n + "scale"], n + "scaled");
+        Add("Round", [n + "scaled"], n + "rounded");
+        Add("Add", [n + "rounded", Prefix + "128"], n + "shifted");
+        Add("Cast", [n + "shifted"], n + "codes", IntAttr("to", Uint8Type));
+        Add("MatMulInteger", [n + "codes", weight + "_quantized", Prefix + "zero_point"], n + "product");
+        Add("Cast", [n + "product"], n + "float", IntAttr("to", FloatType));
+        Add("Mul", [n + "float", n + "scale"], n + "rescaled");
+        Add("Mul", [n + "rescaled", weight + "_scale"], y);
         return output.ToArray();
+    }
+
+    private static byte[] NodeBytes(string name, string op, string[] inputs, string output, byte[][] attributes)
+    {
+        using var node = new MemoryStream();
+        foreach (var i in inputs) ProtoWire.WriteBytes(node, NodeInput, Encoding.UTF8.GetBytes(i));
+        ProtoWire.WriteBytes(node, NodeOutput, Encoding.UTF8.GetBytes(output));
+        ProtoWire.WriteBytes(node, NodeName, Encoding.UTF8.GetBytes(name));
+        ProtoWire.WriteBytes(node, NodeOpType, Encoding.UTF8.GetBytes(op));
+        foreach (var a in attributes) ProtoWire.WriteBytes(node, NodeAttribute, a);
+        return node.ToArray();
+    }
+
+    private static byte[] IntAttr(string name, long value)
+    {
+        using var a = new MemoryStream();
+        ProtoWire.WriteBytes(a, AttributeName, Encoding.UTF8.GetBytes(name));
+        ProtoWire.WriteInt64(a, AttributeInt, value);
+        ProtoWire.WriteInt64(a, AttributeType, IntAttribute);
+        return a.ToArray();
+    }
+
+    private static byte[] IntsAttr(string name, params long[] values)
+    {
+        using var a = new MemoryStream();
+        ProtoWire.WriteBytes(a, AttributeName, Encoding.UTF8.GetBytes(name));
+        foreach (var v in values) ProtoWire.WriteInt64(a, AttributeInts, v);
+        ProtoWire.WriteInt64(a, AttributeType, IntsAttribute);
+        return a.ToArray();
     }
 }
