@@ -31,6 +31,9 @@ public static class Int8Quantizer
     private const int FloatType = 1, Uint8Type = 2, Int8Type = 3;
     private const string Prefix = "q8_";
 
+    /// <summary>The rewrite's version: part of the cached int8 model's name, so a changed rewrite is never read from an old file.</summary>
+    public const int Version = 1;
+
     /// <summary>How many MatMuls the last call rewrote (for the tests and the log).</summary>
     public static int LastRewritten { get; private set; }
 
@@ -40,11 +43,6 @@ public static class Int8Quantizer
         var graphField = ProtoWire.Fields(model).Single(f => f.Number == ModelGraph && f.Wire == ProtoWire.LengthDelimited);
         var graph = ProtoWire.Payload(model, graphField);
 
-        var weights = new Dictionary<string, (long[] Dims, float[] Values)>(StringComparer.Ordinal);
-        foreach (var tensor in ProtoWire.Messages(graph, GraphInitializer))
-        {
-            if (ReadFloatMatrix(tensor) is { } matrix) weights[matrix.Name] = (matrix.Dims, matrix.Values);
-        }
         // Reads of each tensor by any node, and by a MatMul as its weight: a weight read elsewhere too keeps its float copy.
         var uses = new Dictionary<string, int>(StringComparer.Ordinal);
         var matMulUses = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -55,43 +53,74 @@ public static class Int8Quantizer
             if (inputs.Count == 2 && ProtoWire.ReadString(node, NodeOpType) == "MatMul") matMulUses[inputs[1]] = matMulUses.GetValueOrDefault(inputs[1]) + 1;
         }
 
-        var added = new List<byte[]>(Constants());
-        var replaced = new HashSet<string>(StringComparer.Ordinal);
-        // Node by node in order (ONNX wants them sorted), each rewritten MatMul replaced in place by its nodes.
-        using var nodes = new MemoryStream(graph.Length);
+        // Each MatMul weight quantized as it is read: the float copies never pile up (the model is ~90 MB).
+        var quantized = new Dictionary<string, byte[][]>(StringComparer.Ordinal);
         foreach (var f in ProtoWire.Fields(graph))
         {
-            if (f.Number == GraphNode && f.Wire == ProtoWire.LengthDelimited && Rewrite(ProtoWire.Payload(graph, f)) is { } replacement) nodes.Write(replacement);
-            else nodes.Write(graph, f.Start, f.End - f.Start);
+            if (f.Number != GraphInitializer || f.Wire != ProtoWire.LengthDelimited) continue;
+            var tensor = ProtoWire.Payload(graph, f);
+            if (ProtoWire.ReadString(tensor, TensorName) is not { } name || !matMulUses.ContainsKey(name)) continue;
+            if (ReadFloatMatrix(tensor) is { } matrix) quantized[name] = [.. QuantizedTensors(name, matrix.Dims, matrix.Values)];
         }
-        var rewritten = nodes.ToArray();
+        LastRewritten = quantized.Count;
+
+        // One pass in order (ONNX wants nodes sorted): each rewritten MatMul replaced in place by its
+        // nodes, float weights no other node reads left out, the quantized tensors appended.
+        using var newGraph = new MemoryStream(graph.Length);
+        foreach (var f in ProtoWire.Fields(graph))
+        {
+            if (f.Wire == ProtoWire.LengthDelimited && f.Number == GraphNode && Rewrite(ProtoWire.Payload(graph, f)) is { } replacement)
+            {
+                newGraph.Write(replacement);
+                continue;
+            }
+            if (f.Wire == ProtoWire.LengthDelimited && f.Number == GraphInitializer && matMulUses.Count > 0)
+            {
+                var name = InitializerName(graph, f);
+                if (name is not null && quantized.ContainsKey(name) && uses.GetValueOrDefault(name) == matMulUses.GetValueOrDefault(name)) continue;
+            }
+            newGraph.Write(graph, f.Start, f.End - f.Start);
+        }
+        foreach (var tensor in Constants().Concat(quantized.Values.SelectMany(t => t))) ProtoWire.WriteBytes(newGraph, GraphInitializer, tensor);
 
         byte[]? Rewrite(byte[] node)
         {
             if (ProtoWire.ReadString(node, NodeOpType) != "MatMul" || ProtoWire.ReadString(node, NodeDomain) is { Length: > 0 }) return null;
             var inputs = ProtoWire.ReadStrings(node, NodeInput);
-            if (inputs.Count != 2 || !weights.TryGetValue(inputs[1], out var w)) return null;
+            if (inputs.Count != 2 || !quantized.ContainsKey(inputs[1])) return null;
             var outputs = ProtoWire.ReadStrings(node, NodeOutput);
             if (outputs.Count != 1) return null;
-            if (replaced.Add(inputs[1])) added.AddRange(QuantizedTensors(inputs[1], w.Dims, w.Values));
             return PerTokenMatMul(ProtoWire.ReadString(node, NodeName) ?? outputs[0], inputs[0], inputs[1], outputs[0]);
         }
-        LastRewritten = replaced.Count;
 
-        // Float weights no other node reads go; the quantized ones are appended.
-        var kept = ProtoWire.RemoveMessages(rewritten, GraphInitializer, tensor =>
-            ProtoWire.ReadString(tensor, TensorName) is { } n && replaced.Contains(n) && uses.GetValueOrDefault(n) == matMulUses.GetValueOrDefault(n));
-        using var newGraph = new MemoryStream(kept.Length + added.Sum(a => a.Length + 8));
-        newGraph.Write(kept);
-        foreach (var tensor in added) ProtoWire.WriteBytes(newGraph, GraphInitializer, tensor);
-
-        using var output = new MemoryStream(model.Length);
+        using var output = new MemoryStream((int)newGraph.Length + 4096);
         foreach (var f in ProtoWire.Fields(model))
         {
-            if (f.Number == ModelGraph && f.Wire == ProtoWire.LengthDelimited) ProtoWire.WriteBytes(output, ModelGraph, newGraph.ToArray());
+            if (f.Number == ModelGraph && f.Wire == ProtoWire.LengthDelimited) ProtoWire.WriteBytes(output, ModelGraph, newGraph.GetBuffer().AsSpan(0, (int)newGraph.Length));
             else output.Write(model, f.Start, f.End - f.Start);
         }
         return output.ToArray();
+    }
+
+    /// <summary>An initializer's name, read without copying its (maybe large) payload.</summary>
+    private static string? InitializerName(byte[] graph, ProtoWire.Field field)
+    {
+        // TensorProto fields before the name are small (dims, data_type); the data comes after it in
+        // every writer we know, so reading the first fields suffices. Fall back to a copy otherwise.
+        var head = graph.AsSpan(field.PayloadStart, Math.Min(field.PayloadLength, 4096)).ToArray();
+        try
+        {
+            foreach (var f in ProtoWire.Fields(head))
+            {
+                if (f.Number == TensorName && f.Wire == ProtoWire.LengthDelimited) return Encoding.UTF8.GetString(head, f.PayloadStart, f.PayloadLength);
+                if (f.Number is TensorRawData or TensorFloatData) break;
+            }
+        }
+        catch (InvalidDataException)
+        {
+            // The head cut a field short: read the whole tensor.
+        }
+        return ProtoWire.ReadString(ProtoWire.Payload(graph, field), TensorName);
     }
 
     private static (string Name, long[] Dims, float[] Values)? ReadFloatMatrix(byte[] tensor)

@@ -46,17 +46,18 @@ public sealed class MiniLmEncoder : IDisposable
         Precision = precision;
         Lanes = lanes > 0 ? lanes : Environment.ProcessorCount;
         IntraOpThreads = Math.Max(1, intraOpThreads);
-        var model = ModelBytes(precision);
         using var options = new SessionOptions
         {
             IntraOpNumThreads = IntraOpThreads,
             InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            // Every batch has its own shape: a memory pattern is never reused.
+            EnableMemoryPattern = false,
         };
         // Lanes are the parallelism: without this, every idle intra-op thread spins on a core another lane needs.
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        session = new InferenceSession(model, options);
+        session = CreateSession(precision, options);
         // The package pools the first output (the token embeddings); asking for it alone skips the pooler.
         outputName = session.OutputMetadata.Keys.First();
         tokenizer = new MiniLMTokenizer();
@@ -202,10 +203,53 @@ public sealed class MiniLmEncoder : IDisposable
         for (var k = 0; k < Dimension; k++) vector[k] *= scale;
     }
 
-    private static byte[] ModelBytes(EmbeddingsPrecision precision)
+    private static InferenceSession CreateSession(EmbeddingsPrecision precision, SessionOptions options)
     {
-        var fp32 = ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx");
-        return precision == EmbeddingsPrecision.Int8 ? Int8Quantizer.Quantize(fp32) : fp32;
+        // Both models are kept in the temp folder, from where ONNX Runtime reads them natively: a
+        // session made from managed bytes holds a second copy of the 90 MB model until the GC runs,
+        // and the int8 rewrite takes ~2 s and ~400 MB of passing copies (done once per package version).
+        var cached = CachePath(precision);
+        if (File.Exists(cached))
+        {
+            try
+            {
+                return new InferenceSession(cached, options);
+            }
+            catch (OnnxRuntimeException)
+            {
+                // A damaged cache file: made again below.
+            }
+        }
+        var temporary = cached + "." + Environment.ProcessId + ".tmp";
+        try
+        {
+            if (precision == EmbeddingsPrecision.Int8)
+            {
+                File.WriteAllBytes(temporary, Int8Quantizer.Quantize(ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx")));
+            }
+            else
+            {
+                using var resource = ResourceLoader.OpenResource(typeof(SentenceEncoder).Assembly, "model.onnx");
+                using var file = File.Create(temporary);
+                resource.CopyTo(file);
+            }
+            File.Move(temporary, cached, overwrite: true);
+            return new InferenceSession(cached, options);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // No writable temp folder: from memory, as the package does.
+            var fp32 = ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx");
+            return new InferenceSession(precision == EmbeddingsPrecision.Int8 ? Int8Quantizer.Quantize(fp32) : fp32, options);
+        }
+    }
+
+    /// <summary>Where a model is kept: named by the package version, the precision and the int8 rewrite's version.</summary>
+    internal static string CachePath(EmbeddingsPrecision precision)
+    {
+        var package = typeof(SentenceEncoder).Assembly.GetName().Version;
+        var name = precision == EmbeddingsPrecision.Int8 ? $"int8-{Int8Quantizer.Version}" : "fp32";
+        return Path.Combine(Path.GetTempPath(), $"classifier-minilm-{package}-{name}.onnx");
     }
 
     /// <inheritdoc />
