@@ -93,8 +93,9 @@ public sealed class CompiledModelTests
 
         var scorer = new BatchScorer(model);
 
+        // Its Features is the vector column alone: no n-gram blocks to compile.
         Assert.Equal("ml.net", scorer.Engine);
-        Assert.Contains("features", scorer.EngineNote);
+        Assert.Contains("Features", scorer.EngineNote);
     }
 
     [Fact]
