@@ -49,7 +49,7 @@ public static class Program
         var quiet = new Option<bool>("--quiet") { Description = "No progress line and no summary on standard error." };
         var threads = new Option<int>("--threads") { Description = "Batches scored at once (default: the number of cores).", DefaultValueFactory = _ => defaults.Scoring.Threads };
         var batchSize = new Option<int>("--batch-size") { Description = "Texts per model.Transform batch.", DefaultValueFactory = _ => defaults.Scoring.BatchSize };
-        var engine = new Option<string>("--engine") { Description = "What runs the model: auto (the compiled form of an n-gram logistic-regression model, which gives ML.NET's probabilities several times faster; else ML.NET), compiled (fail if not compilable) or mlnet (ML.NET model.Transform).", DefaultValueFactory = _ => "auto" };
+        var engine = new Option<string>("--engine") { Description = "What runs the model: auto (the compiled form of an n-gram or n-gram + embeddings logistic-regression model, which gives ML.NET's probabilities several times faster; else ML.NET), compiled (fail if not compilable) or mlnet (ML.NET model.Transform).", DefaultValueFactory = _ => "auto" };
         engine.AcceptOnlyFromAmong("auto", "compiled", "mlnet");
         var explain = new Option<bool>("--explain") { Description = "With --text: also print, per label, the words and n-grams that pushed the text toward it (linear models only)." };
         var explainTop = new Option<int>("--explain-top") { Description = "With --explain: entries shown per label.", DefaultValueFactory = _ => 8 };

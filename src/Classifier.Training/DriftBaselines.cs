@@ -17,7 +17,7 @@ public static class DriftBaselines
         var baseline = DriftBaseline.From(train.Rows, outOfFold, labels);
         if (!features.Set.UsesEmbeddings()) return baseline;
         var sidecar = EmbeddingSample.PathFor(modelPath);
-        var distance = EmbeddingSample.Build([.. train.Rows.Select(r => r.Text)], SentenceEmbedder.Embed, sidecar, seed);
+        var distance = EmbeddingSample.Build([.. train.Rows.Select(r => r.Text)], text => SentenceEmbedder.Embed(text, features.EmbeddingsPrecision), sidecar, seed);
         return baseline with { EmbeddingSample = Path.GetFileName(sidecar), EmbeddingBaseline = distance };
     }
 }

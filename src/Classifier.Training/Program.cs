@@ -44,11 +44,13 @@ public static class Program
         var report = new Option<string?>("--report") { Description = "Folder for a picture report (confusion heatmaps, per-class bars, index.html); created if missing." };
         var l2 = new Option<float?>("--l2") { Description = "L2 regularization of sdca and lbfgs (default: the trainer's own, see the card's trainerSettings)." };
         var strictLabels = new Option<bool>("--strict-labels") { Description = "Labels that differ only in case or surrounding spaces are an error (by default they are merged, with a warning)." };
+        var precision = new Option<string>("--embeddings-precision") { Description = "fp32 | int8: the sentence encoder's MatMul weights (embeddings and both; recorded in the card).", DefaultValueFactory = _ => FeatureOptions.Default.EmbeddingsPrecision.Name() };
+        precision.AcceptOnlyFromAmong([.. Enum.GetValues<EmbeddingsPrecision>().Select(p => p.Name())]);
         var maxNgrams = new Option<int>("--max-ngrams") { Description = "Cap on n-grams kept per block (keeps the zip small).", DefaultValueFactory = _ => FeatureOptions.Default.MaxWordNgrams };
 
         var root = new RootCommand("Train the stance classifier on a labeled CSV, report cross-validated and held-out figures, and save the model zip with its card.")
         {
-            data, test, ood, dev, groupColumn, model, textColumn, labelColumn, trainer, features, folds, seed, wordNgrams, charNgrams, maxNgrams, l2, calibrate, misclassified, report, onnx, strictLabels,
+            data, test, ood, dev, groupColumn, model, textColumn, labelColumn, trainer, features, folds, seed, wordNgrams, charNgrams, maxNgrams, l2, calibrate, misclassified, report, onnx, strictLabels, precision,
         };
 
         root.Subcommands.Add(AuditCommand.Create(stdout, stderr));
@@ -57,6 +59,9 @@ public static class Program
         root.SetAction(parse => CommandShell.Guard(stderr, () =>
         {
             FeatureSets.TryParse(parse.GetValue(features)!, out var featureSet);
+            EmbeddingsPrecisions.TryParse(parse.GetValue(precision)!, out var embeddingsPrecision);
+            if (embeddingsPrecision != FeatureOptions.Default.EmbeddingsPrecision && !featureSet.UsesEmbeddings())
+                throw ClassifierException.Arguments($"--embeddings-precision {embeddingsPrecision.Name()} needs --features embeddings or both.");
             var featureOptions = FeatureOptions.Default with
             {
                 Set = featureSet,
@@ -64,6 +69,7 @@ public static class Program
                 CharNgramLengths = ParseLengths(parse.GetValue(charNgrams) ?? ""),
                 MaxWordNgrams = Positive(parse.GetValue(maxNgrams), "--max-ngrams"),
                 MaxCharNgrams = Positive(parse.GetValue(maxNgrams), "--max-ngrams"),
+                EmbeddingsPrecision = embeddingsPrecision,
             };
             var testPath = parse.GetValue(test);
             var trainerName = parse.GetValue(trainer)!;

@@ -92,8 +92,8 @@ public static class TrainingJob
                 // Every text is encoded once, in batches; folds, the final fit and evaluation hit the cache.
                 var watch0 = Stopwatch.StartNew();
                 var before = SentenceEmbedder.EncodedCount;
-                SentenceEmbedder.Prime(new[] { train, test, ood, dev }.OfType<LabeledData>().SelectMany(d => d.Rows).Select(r => r.Text));
-                log.WriteLine($"Encoded {SentenceEmbedder.EncodedCount - before:N0} distinct texts with all-MiniLM-L6-v2 in {watch0.Elapsed.TotalSeconds:0.0} s.");
+                SentenceEmbedder.Prime(new[] { train, test, ood, dev }.OfType<LabeledData>().SelectMany(d => d.Rows).Select(r => r.Text), options.Features.EmbeddingsPrecision);
+                log.WriteLine($"Encoded {SentenceEmbedder.EncodedCount - before:N0} distinct texts with all-MiniLM-L6-v2 ({options.Features.EmbeddingsPrecision.Name()}) in {watch0.Elapsed.TotalSeconds:0.0} s.");
             }
             return Train(job, options, train, test, ood, dev, log);
         }

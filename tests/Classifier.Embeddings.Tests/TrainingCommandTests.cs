@@ -43,4 +43,32 @@ public sealed class TrainingCommandTests : IDisposable
         Assert.Equal(["pro-access", "pro-privacy", "neutral"], predicted);
     }
 
+    [Fact]
+    public void an_int8_both_model_records_its_precision_and_compiles_with_the_int8_encoder()
+    {
+        var model = _dir.File("int8.zip");
+
+        var (code, output, err) = TrainingCommand.Run("--data", TrainCsv(), "--test", "none", "--ood", "none", "--model", model, "--folds", "2", "--features", "both", "--embeddings-precision", "int8");
+
+        Assert.True(code == 0, err);
+        Assert.Contains("(int8)", output);
+        var card = ModelCard.TryRead(model)!;
+        Assert.Equal(Classifier.Core.Features.EmbeddingsPrecision.Int8, card.FeatureSettings.EmbeddingsPrecision);
+        Assert.Contains("int8 weights", card.Features);
+        Assert.Contains("\"embeddingsPrecision\": \"Int8\"", File.ReadAllText(ModelCard.PathFor(model)));
+        var loaded = ModelStore.Load(model);
+        Assert.NotNull(loaded.OutputSchema.GetColumnOrNull(EmbeddingMapping.Int8OutputColumn));
+        var scorer = new Classifier.Core.Scoring.BatchScorer(loaded, Classifier.Core.Scoring.ScoringEngine.Compiled);
+        Assert.Equal("compiled", scorer.Engine);
+    }
+
+    [Fact]
+    public void int8_precision_without_embeddings_is_a_one_line_error()
+    {
+        var (code, _, err) = TrainingCommand.Run("--data", TrainCsv(), "--test", "none", "--ood", "none", "--model", _dir.File("n.zip"), "--features", "ngrams", "--embeddings-precision", "int8");
+
+        Assert.NotEqual(0, code);
+        Assert.Equal("--embeddings-precision int8 needs --features embeddings or both.", err.Trim().Replace("error: ", ""));
+        Assert.False(File.Exists(_dir.File("n.zip")));
+    }
 }

@@ -78,12 +78,24 @@ public sealed class CompiledModelTests
     }
 
     [Fact]
-    public void embeddings_model_is_scored_by_mlnet_and_says_why()
+    public void the_both_embeddings_model_is_compiled()
     {
         var scorer = new BatchScorer(ModelStore.Load(Repo.File("models", "stance-embeddings.zip")));
 
+        Assert.Equal("compiled", scorer.Engine);
+        Assert.Null(scorer.EngineNote);
+    }
+
+    [Fact]
+    public void an_embeddings_only_model_is_scored_by_mlnet_and_says_why()
+    {
+        var model = Fit(TinyRows(), new TrainingOptions { Features = FeatureOptions.Default with { Set = FeatureSet.Embeddings } });
+
+        var scorer = new BatchScorer(model);
+
+        // Its Features is the vector column alone: no n-gram blocks to compile.
         Assert.Equal("ml.net", scorer.Engine);
-        Assert.Contains("features", scorer.EngineNote);
+        Assert.Contains("Features", scorer.EngineNote);
     }
 
     [Fact]

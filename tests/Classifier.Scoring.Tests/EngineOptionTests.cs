@@ -1,5 +1,8 @@
 using System.Globalization;
 using Classifier.Core;
+using Classifier.Core.Data;
+using Classifier.Core.Model;
+using Classifier.Core.Training;
 
 namespace Classifier.Scoring.Tests;
 
@@ -36,7 +39,10 @@ public sealed class EngineOptionTests : IDisposable
     public void engine_compiled_refuses_a_model_without_a_compiled_form_naming_the_model()
     {
         var input = run.Write("corpus.csv", "text\nEncryption protects everyone.\n");
-        var model = Repo.File("models", "stance-embeddings.zip");
+        // A tree model: no compiled form (the embeddings model has one since the batched path).
+        var rows = Enumerable.Range(0, 40).Select(i => new LabeledExample($"sentence {i} about {(i % 2 == 0 ? "warrants for police" : "encryption for privacy")}", i % 2 == 0 ? "pro-access" : "pro-privacy")).ToArray();
+        var model = run.PathOf("trees.zip");
+        ModelStore.Save(ModelTrainer.Fit(rows, new TrainingOptions { Trainer = TrainerKind.FastTree }), model);
 
         var code = run.Run("--input", input, "--output", run.PathOf("out.csv"), "--engine", "compiled", "--model", model);
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Classifier.Core.Features;
 
 namespace Classifier.Core.Compiled;
 
@@ -57,6 +58,22 @@ internal sealed class NgramBlock(int offset, int length, IReadOnlyDictionary<ulo
 }
 
 /// <summary>
+/// The sentence-embedding block of a <c>both</c> model: where its slots sit in Features and the
+/// registered batched encoder that computes them (Classifier.Embeddings), so Core runs no encoder itself.
+/// </summary>
+internal sealed class DenseBlock(int offset, int length, string column, ISentenceVectors vectors)
+{
+    public int Offset { get; } = offset;
+
+    public int Length { get; } = length;
+
+    /// <summary>The model's vector column (Embedding, EmbeddingInt8).</summary>
+    public string Column { get; } = column;
+
+    public ISentenceVectors Vectors { get; } = vectors;
+}
+
+/// <summary>
 /// A linear n-gram text classifier compiled from the ML.NET chain that <see cref="Features.TextFeaturizer"/>
 /// builds (normalize, tokenize, n-gram tf-idf per block, L2 per block, multiclass logistic regression),
 /// fused into one pass over the text with no per-row allocations. It computes the same probabilities
@@ -73,6 +90,7 @@ internal sealed class CompiledModel
     private readonly WordTable words;
     private readonly NgramBlock wordBlock;
     private readonly NgramBlock[] charBlocks;
+    private readonly DenseBlock? dense;
     // Per feature f, at f * stride: its tf-idf weight (set by Freeze), then its weight for each
     // label, side by side so that one cache line serves both.
     private readonly float[] packed;
@@ -86,8 +104,9 @@ internal sealed class CompiledModel
     /// <param name="wordBlock">The word n-gram block.</param>
     /// <param name="charBlocks">One block per character n-gram length.</param>
     /// <param name="biases">One bias per label.</param>
+    /// <param name="dense">The sentence-embedding block of a <c>both</c> model; null for an n-gram model.</param>
     internal CompiledModel(IReadOnlyList<string> labels, IEnumerable<char> separators, Dictionary<string, int> vocabulary,
-        NgramBlock wordBlock, NgramBlock[] charBlocks, float[] labelWeights, float[] biases)
+        NgramBlock wordBlock, NgramBlock[] charBlocks, float[] labelWeights, float[] biases, DenseBlock? dense = null)
     {
         Labels = labels;
         foreach (var c in separators) separator[c] = true;
@@ -97,7 +116,8 @@ internal sealed class CompiledModel
         packed = labelWeights;
         stride = PackedStride(labels.Count);
         this.biases = biases;
-        FeatureCount = wordBlock.Length + charBlocks.Sum(b => b.Length);
+        this.dense = dense;
+        FeatureCount = wordBlock.Length + charBlocks.Sum(b => b.Length) + (dense?.Length ?? 0);
     }
 
     /// <summary>Floats per feature in the packed parameters: the n-gram weight, then one per label.</summary>
@@ -114,12 +134,29 @@ internal sealed class CompiledModel
     public Workspace CreateWorkspace() => new(FeatureCount);
 
     /// <summary>
+    /// The batched sentence encoder a <c>both</c> model needs (its vectors go to the
+    /// <see cref="Score(ReadOnlySpan{char}, ReadOnlySpan{float}, Span{float}, Workspace)"/> overload), or null for an n-gram model.
+    /// </summary>
+    public ISentenceVectors? SentenceVectors => dense?.Vectors;
+
+    /// <summary>
     /// Writes the probability of each label (Score slot order) for <paramref name="text"/> and returns
     /// the index of the predicted label (the first highest, as ML.NET picks it).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Score(ReadOnlySpan<char> text, Span<float> probabilities, Workspace work)
     {
+        if (dense is not null) throw new InvalidOperationException("the model uses sentence embeddings: pass the text's vector (SentenceVectors) too");
+        return Score(text, default, probabilities, work);
+    }
+
+    /// <summary>
+    /// As <see cref="Score(ReadOnlySpan{char}, Span{float}, Workspace)"/> for a model with a sentence-embedding
+    /// block: <paramref name="vector"/> is the text's vector from <see cref="SentenceVectors"/> (ignored by an n-gram model).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public int Score(ReadOnlySpan<char> text, ReadOnlySpan<float> vector, Span<float> probabilities, Workspace work)
+    {
+        if (dense is not null && vector.Length != dense.Length) throw new ArgumentException($"a {dense.Length}-dim vector is needed", nameof(vector));
         if (probabilities.Length < LabelCount) throw new ArgumentException($"room for {LabelCount} probabilities is needed", nameof(probabilities));
         if (work.Features.Length != FeatureCount) throw new ArgumentException("the workspace belongs to another model", nameof(work));
         var normalized = work.Normalize(text);
@@ -132,6 +169,7 @@ internal sealed class CompiledModel
             CountChars(block, normalized, work);
             AddBlock(block, work, scores);
         }
+        if (dense is not null) AddDense(dense, vector, scores);
 
         // Softmax in double, as ML.NET's MaximumEntropy calibration does.
         var max = double.NegativeInfinity;
@@ -296,6 +334,21 @@ internal sealed class CompiledModel
             features[f] = 0;
         }
         work.TouchedCount = 0;
+    }
+
+    /// <summary>Adds a dense block's values (taken as they are: the encoder's vectors are unit length already) times the weights.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AddDense(DenseBlock block, ReadOnlySpan<float> vector, Span<double> scores)
+    {
+        var labelCount = scores.Length;
+        var parameters = packed;
+        var step = stride;
+        for (var i = 0; i < vector.Length; i++)
+        {
+            var value = vector[i];
+            var row = (block.Offset + i) * step + 1;
+            for (var k = 0; k < labelCount; k++) scores[k] += value * parameters[row + k];
+        }
     }
 
     /// <summary>Takes each block's n-gram weights into the packed parameters, once they are all measured.</summary>

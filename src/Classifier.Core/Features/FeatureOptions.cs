@@ -24,15 +24,23 @@ public sealed record FeatureOptions
     /// <summary>TF-IDF rather than raw counts for every n-gram block.</summary>
     public bool UseTfIdf { get; init; } = true;
 
+    /// <summary>The sentence encoder's weights: fp32 (default) or int8 (embeddings and both only).</summary>
+    public EmbeddingsPrecision EmbeddingsPrecision { get; init; } = EmbeddingsPrecision.Fp32;
+
     /// <summary>One human-readable line for the model card and the training log, for example <c>word 1-2 grams (max 20,000), char 4-grams (max 20,000 each), tf-idf, L2-normalized per block</c>.</summary>
     public string Describe() => Set switch
     {
-        FeatureSet.Embeddings => EmbeddingsDescription,
-        FeatureSet.Both => DescribeNgrams() + " + " + EmbeddingsDescription,
+        FeatureSet.Embeddings => DescribeEmbeddings(),
+        FeatureSet.Both => DescribeNgrams() + " + " + DescribeEmbeddings(),
         _ => DescribeNgrams(),
     };
 
     private const string EmbeddingsDescription = "all-MiniLM-L6-v2 sentence embeddings (384-dim, unit length)";
+
+    // fp32 keeps the description models have always had; int8 says so.
+    private string DescribeEmbeddings() => EmbeddingsPrecision == EmbeddingsPrecision.Int8
+        ? "all-MiniLM-L6-v2 sentence embeddings (384-dim, unit length, int8 weights)"
+        : EmbeddingsDescription;
 
     private string DescribeNgrams() =>
         $"word 1-{WordNgramLength} grams (max {MaxWordNgrams:N0}), char {string.Join("+", CharNgramLengths)}-grams " +

@@ -17,17 +17,42 @@ internal interface ISentenceEmbeddings
     /// <summary>The Text → vector step, saved in the model zip as a CustomMapping (contract <see cref="SentenceEmbeddings.MappingContract"/>).</summary>
     IEstimator<ITransformer> CreateMapping(MLContext ml);
 
+    /// <summary>The Text → vector step with the encoder of <paramref name="precision"/> (each has its own contract and column).</summary>
+    IEstimator<ITransformer> CreateMapping(MLContext ml, EmbeddingsPrecision precision);
+
+    /// <summary>The vector column the mapping of <paramref name="precision"/> adds.</summary>
+    string OutputColumnFor(EmbeddingsPrecision precision);
+
+    /// <summary>The batched encoder behind a model's vector column, or null when the column is not one of these mappings'.</summary>
+    ISentenceVectors? VectorsFor(string column);
+
     /// <summary>Lets <paramref name="ml"/> re-create the mapping when it loads a zip that uses it.</summary>
     void RegisterWith(MLContext ml);
 
     /// <summary>Encodes the distinct texts not yet cached, in batches, so later folds and fits reuse them.</summary>
     void Prime(IEnumerable<string> texts, CancellationToken cancellationToken = default);
 
+    /// <summary>As <see cref="Prime(IEnumerable{string}, CancellationToken)"/>, with the encoder of <paramref name="precision"/>.</summary>
+    void Prime(IEnumerable<string> texts, EmbeddingsPrecision precision, CancellationToken cancellationToken = default);
+
     /// <summary>Texts run through the encoder since the process started.</summary>
     long EncodedCount { get; }
 
     /// <summary>Drops the primed vectors.</summary>
     void ClearCache();
+}
+
+/// <summary>One encoder's batched form: what the compiled scorer and batch prediction call.</summary>
+public interface ISentenceVectors
+{
+    /// <summary>Length of every vector.</summary>
+    int Dimension { get; }
+
+    /// <summary>The encoder's weights.</summary>
+    EmbeddingsPrecision Precision { get; }
+
+    /// <summary>Text i's vector (exactly as the mapping computes it) at <c>output[i * Dimension ..]</c>, for the first <paramref name="count"/> texts.</summary>
+    void Embed(IReadOnlyList<string> texts, int count, float[] output, CancellationToken cancellationToken = default);
 }
 
 /// <summary>

@@ -20,7 +20,7 @@ internal static class TextFeaturizer
         if (options.Set == FeatureSet.Embeddings)
         {
             var only = SentenceEmbeddings.Required("--features embeddings");
-            return only.CreateMapping(ml).Append(ml.Transforms.Concatenate(ModelSchema.Features, only.OutputColumn));
+            return only.CreateMapping(ml, options.EmbeddingsPrecision).Append(ml.Transforms.Concatenate(ModelSchema.Features, only.OutputColumnFor(options.EmbeddingsPrecision)));
         }
         // Checked before the n-gram chain is built, so a missing package fails at once.
         var embeddings = options.Set == FeatureSet.Both ? SentenceEmbeddings.Required("--features both") : null;
@@ -57,8 +57,8 @@ internal static class TextFeaturizer
 
         if (embeddings is not null)
         {
-            chain = chain.Append(embeddings.CreateMapping(ml));
-            blocks.Add(embeddings.OutputColumn);
+            chain = chain.Append(embeddings.CreateMapping(ml, options.EmbeddingsPrecision));
+            blocks.Add(embeddings.OutputColumnFor(options.EmbeddingsPrecision));
         }
 
         return chain.Append(ml.Transforms.Concatenate(ModelSchema.Features, [.. blocks]));

@@ -1,4 +1,6 @@
 using Classifier.Core.Contract;
+using Classifier.Core.Features;
+using Classifier.Core.Scoring;
 using Classifier.Core.Insight.Explain;
 using Classifier.Core.Model;
 using Microsoft.Extensions.ObjectPool;
@@ -21,6 +23,10 @@ internal sealed class ModelSession
     // Built on first use: reading the weights costs time most sessions never need to spend.
     private readonly Lazy<ModelExplainer> _explainer;
 
+    // Sentence-embedding models only: batches go through the compiled form, whose encoder runs ONNX
+    // Runtime on whole batches (a data view would encode row by row). Started at load, in the background.
+    private readonly Lazy<BatchScorer>? _batchScorer;
+
     private ModelSession(MLContext ml, LoadedModel model, StanceModelInfo info, int maxPooledEngines)
     {
         _ml = ml;
@@ -29,7 +35,12 @@ internal sealed class ModelSession
         Info = info;
         _engines = new DefaultObjectPool<PredictionEngine<TextInput, ModelOutput>>(new EnginePolicy(ml, model.Transformer), maxPooledEngines);
         _explainer = new Lazy<ModelExplainer>(() => ModelExplainer.For(model));
+        if (UsesSentenceVectors(model))
+            _batchScorer = new Lazy<BatchScorer>(() => new BatchScorer(model, ScoringEngine.Auto), LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    private static bool UsesSentenceVectors(LoadedModel model) =>
+        SentenceEmbeddings.Current is { } embeddings && model.OutputSchema.Any(c => embeddings.VectorsFor(c.Name) is not null);
 
     public StanceModelInfo Info { get; }
 
@@ -57,6 +68,7 @@ internal sealed class ModelSession
         {
             throw ClassifierException.Model($"{source}: the model loads but fails on a test prediction ({ClassifierException.FirstLine(e.Message)}).", e);
         }
+        if (session._batchScorer is { } batch) _ = Task.Run(() => batch.Value);
         return session;
     }
 
@@ -80,9 +92,24 @@ internal sealed class ModelSession
     public IReadOnlyList<StancePrediction> PredictBatch(IReadOnlyList<string> texts)
     {
         if (texts.Count == 0) return [];
+        if (_batchScorer is not null) return PredictBatched(_batchScorer.Value, texts);
         var view = _ml.Data.LoadFromEnumerable(texts.Select(t => new TextInput { Text = t }));
         var scored = _transformer.Transform(view);
         return _ml.Data.CreateEnumerable<ModelOutput>(scored, reuseRowObject: false).Select(ToPrediction).ToArray();
+    }
+
+    private IReadOnlyList<StancePrediction> PredictBatched(BatchScorer scorer, IReadOnlyList<string> texts)
+    {
+        var scored = scorer.Score(texts);
+        var predictions = new StancePrediction[scored.Count];
+        for (var i = 0; i < predictions.Length; i++)
+        {
+            var probabilities = new Dictionary<string, float>(_labels.Length, StringComparer.Ordinal);
+            var row = scored.ProbabilitiesOf(i);
+            for (var k = 0; k < _labels.Length; k++) probabilities[_labels[k]] = row[k];
+            predictions[i] = new StancePrediction(_labels[scored.Predicted[i]], scored.Confidence(i), probabilities.AsReadOnly());
+        }
+        return predictions;
     }
 
     private StancePrediction ToPrediction(ModelOutput output)

@@ -93,8 +93,13 @@ internal sealed class BatchScorer
         try
         {
             var result = new BatchPredictions(count, Labels.Count);
+            // A both model: the batch's sentence vectors first, in batches through the registered encoder.
+            var vectors = model.SentenceVectors;
+            var dimension = vectors?.Dimension ?? 0;
+            var embedded = vectors is null ? [] : new float[count * dimension];
+            vectors?.Embed(texts, count, embedded);
             for (var i = 0; i < count; i++)
-                result.Predicted[i] = model.Score(texts[i], result.Probabilities.AsSpan(i * Labels.Count, Labels.Count), work);
+                result.Predicted[i] = model.Score(texts[i], embedded.AsSpan(i * dimension, dimension), result.Probabilities.AsSpan(i * Labels.Count, Labels.Count), work);
             return result;
         }
         finally

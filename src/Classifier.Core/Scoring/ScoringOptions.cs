@@ -12,7 +12,7 @@ public enum OutputFormat
 /// <summary>What runs the model on each batch.</summary>
 public enum ScoringEngine
 {
-    /// <summary>The compiled form when the model has one (n-gram logistic regression), else ML.NET.</summary>
+    /// <summary>The compiled form when the model has one (n-gram or n-gram + embeddings logistic regression), else ML.NET.</summary>
     Auto,
 
     /// <summary>The compiled form, or fail if the model cannot be compiled.</summary>

@@ -28,7 +28,7 @@ public static class ModelTrainer
         if (options.Features.Set.UsesEmbeddings())
         {
             // Batch-encode once; the checkpoint stops each trainer pass from re-running the mapping.
-            SentenceEmbeddings.Required($"--features {options.Features.Set.Name()}").Prime(rows.Select(r => r.Text));
+            SentenceEmbeddings.Required($"--features {options.Features.Set.Name()}").Prime(rows.Select(r => r.Text), options.Features.EmbeddingsPrecision);
             features = features.AppendCacheCheckpoint(ml);
         }
         var chain = features
@@ -51,7 +51,7 @@ public static class ModelTrainer
         if (outOfFold is not null && outOfFold.Length != rows.Count) throw new ArgumentException("One out-of-fold slot per row is needed.", nameof(outOfFold));
         CheckLabels(rows, minimumPerLabel: options.Folds);
         var watch = Stopwatch.StartNew();
-        if (options.Features.Set.UsesEmbeddings()) SentenceEmbeddings.Required($"--features {options.Features.Set.Name()}").Prime(rows.Select(r => r.Text));
+        if (options.Features.Set.UsesEmbeddings()) SentenceEmbeddings.Required($"--features {options.Features.Set.Name()}").Prime(rows.Select(r => r.Text), options.Features.EmbeddingsPrecision);
         // Near-duplicates (same TextKey) share a fold: one in training and one in test would inflate the figures.
         var assignment = StratifiedFolds.Assign(rows.Select(r => r.Label).ToArray(), rows.Select(r => TextKey.Of(r.Text)).ToArray(), options.Folds, options.Seed);
         var reports = new List<EvaluationReport>(options.Folds);

