@@ -20,7 +20,7 @@ namespace Classifier.Embeddings.Batched;
 /// on CPUs without VNNI add pairs of products in 16 bits, which 8-bit weights can saturate (other
 /// vectors on other machines); 7 bits cannot. docs/performance.md has the speed and accuracy figures.
 /// </remarks>
-public static class Int8Quantizer
+internal static class Int8Quantizer
 {
     // ModelProto, GraphProto, NodeProto, TensorProto and OperatorSetIdProto field numbers (onnx.proto).
     private const int ModelGraph = 7, ModelOpset = 8;
