@@ -8,6 +8,7 @@ using Classifier.Reports;
 using Classifier.Core.Insight.Suggest;
 using Classifier.Core.Model;
 using Classifier.Core.Scoring;
+using Classifier.Core.Scoring.Shards;
 
 namespace Classifier.Scoring;
 
@@ -54,12 +55,15 @@ public static class Program
         var labeled = new Option<string?>("--labeled") { Description = "With --suggest: a labeled CSV (e.g. data/stance.csv) whose texts are never suggested again." };
         var report = new Option<string?>("--report") { Description = "With --input and --output FILE: also write a picture report (label counts, confidence histogram, index.html) to this folder." };
         var dateColumn = new Option<string?>("--date-column") { Description = "With --report: a date column of --input; adds the share of each label by week or month." };
+        var shard = ShardCommands.ShardOption();
+        var shards = ShardCommands.ShardsOption();
 
         var root = new RootCommand("Score text with a saved stance model: single texts (--text), lines on standard input, or a CSV corpus (--input/--output).")
         {
             model, text, input, output, textColumn, format, sentences, aggregate, minConfidence, errors, strict, force, excelSafe, quiet, threads, batchSize,
-            engine, explain, explainTop, suggest, labeled, report, dateColumn,
+            engine, explain, explainTop, suggest, labeled, report, dateColumn, shard, shards,
         };
+        root.Subcommands.Add(ShardCommands.MergeCommand(stderr));
 
         root.SetAction(parse =>
         {
@@ -101,6 +105,9 @@ public static class Program
                 if (parse.GetValue(explain) && texts.Length == 0)
                     throw ClassifierException.Arguments("--explain works with --text (explain a few texts, not a corpus).");
                 if (dateName is not null && reportFolder is null) throw ClassifierException.Arguments("--date-column needs --report DIR.");
+                var one = ShardSpec.Resolve(parse.GetValue(shard), parse.GetValue(shards), Environment.GetEnvironmentVariable);
+                if (one is not null && (texts.Length > 0 || reportFolder is not null || parse.GetValue(suggest) is not null))
+                    throw ClassifierException.Arguments("--shard works with --input and --output; --text, --report and --suggest do not split (run --report on the merged output).");
                 if (texts.Length > 0)
                 {
                     if (job.InputPath is not null) throw ClassifierException.Arguments("--text and --input cannot be used together.");
@@ -127,6 +134,11 @@ public static class Program
                 }
 
                 var quietRun = parse.GetValue(quiet);
+                if (one is not null)
+                {
+                    ShardCommands.RunShard(job, one, stderr, interactive && !quietRun ? new ProgressLine(stderr) : null, quietRun, cancel);
+                    return ExitCodes.Success;
+                }
                 var summary = RunJob(job, stdout, stdin ?? Console.In, interactive && !quietRun ? new ProgressLine(stderr) : null, cancel);
                 if (!quietRun) stderr.WriteLine(summary.ToTable(scoring.Sentences));
                 if (reportFolder is not null)
