@@ -32,8 +32,8 @@ public static class Program
         var defaults = new ScoringJobOptions();
         var model = new Option<string>("--model") { Description = "The model zip to score with.", DefaultValueFactory = _ => defaults.ModelPath };
         var text = new Option<string[]>("--text") { Description = "A text to score (repeatable); prints a table. Without --text or --input, lines are read from standard input." };
-        var input = new Option<string?>("--input") { Description = "A CSV corpus to score (streamed: any size)." };
-        var output = new Option<string?>("--output") { Description = "Where to write the scored corpus; '-' for standard output. Required with --input." };
+        var input = new Option<string?>("--input") { Description = "A CSV or Parquet (.parquet) corpus to score (streamed: any size)." };
+        var output = new Option<string?>("--output") { Description = "Where to write the scored corpus ('.parquet': Parquet, keeping the input's columns and types); '-' for standard output. Required with --input." };
         var textColumn = new Option<string>("--text-column") { Description = "Name of the text column of --input.", DefaultValueFactory = _ => defaults.Scoring.TextColumn };
         var format = new Option<string>("--format") { Description = "Output format: csv or jsonl.", DefaultValueFactory = _ => "csv" };
         format.AcceptOnlyFromAmong("csv", "jsonl");
@@ -139,7 +139,10 @@ public static class Program
                     ShardCommands.RunShard(job, one, stderr, interactive && !quietRun ? new ProgressLine(stderr) : null, quietRun, cancel);
                     return ExitCodes.Success;
                 }
-                var summary = RunJob(job, stdout, stdin ?? Console.In, interactive && !quietRun ? new ProgressLine(stderr) : null, cancel);
+                if (Formats.WritesParquet(job) && reportFolder is not null) throw ClassifierException.Arguments("--report reads a CSV or JSON-lines output, not Parquet.");
+                var summary = Formats.WritesParquet(job)
+                    ? Classifier.Parquet.ParquetScoring.Run(job, interactive && !quietRun ? new ProgressLine(stderr) : null, cancel)
+                    : RunJob(Formats.WithInputReader(job), stdout, stdin ?? Console.In, interactive && !quietRun ? new ProgressLine(stderr) : null, cancel);
                 if (!quietRun) stderr.WriteLine(summary.ToTable(scoring.Sentences));
                 if (reportFolder is not null)
                 {

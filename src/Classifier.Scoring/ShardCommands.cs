@@ -25,7 +25,9 @@ public static class ShardCommands
     public static void RunShard(ScoringJobOptions job, ShardSpec shard, TextWriter stderr, ProgressLine? progress, bool quiet, CancellationToken cancel)
     {
         if (job.InputPath is null) throw ClassifierException.Arguments("--shard needs --input FILE (standard input cannot be split).");
-        var outcome = ShardedScoring.Run(job, shard, new CsvShardInput(job.InputPath, job.Scoring.TextColumn), progress, cancel);
+        var outcome = Formats.WritesParquet(job)
+            ? Classifier.Parquet.ParquetScoring.RunShard(job, shard, progress, cancel)
+            : ShardedScoring.Run(job, shard, Formats.ShardInput(job), progress, cancel);
         if (quiet) return;
         if (outcome.Skipped)
         {

@@ -22,6 +22,9 @@ public sealed record ScoringJobOptions
 
     public ScoringOptions Scoring { get; init; } = new();
 
+    /// <summary>Opens the input when it is not CSV (e.g. Parquet, from Classifier.Parquet); null reads <see cref="InputPath"/> as CSV.</summary>
+    public Func<RowProblemLog, IRowSource>? OpenInput { get; init; }
+
     public bool WritesToStandardOutput => OutputPath is null or "-";
 }
 
@@ -106,7 +109,8 @@ public static class ScoringJob
     }
 
     private static IRowSource OpenSource(ScoringJobOptions job, RowProblemLog problems, Func<TextReader> standardInput) =>
-        job.InputPath is null
+        job.OpenInput is not null ? job.OpenInput(problems)
+        : job.InputPath is null
             ? new LineRowSource("standard input", standardInput())
             : CsvRowSource.Open(job.InputPath, job.Scoring.TextColumn, job.Scoring.Strict, problems.Add);
 

@@ -41,6 +41,29 @@ public sealed class ShardProcessTests : IDisposable
     }
 
     [Fact]
+    public void four_parquet_shard_processes_and_merge_equal_one_process_byte_for_byte()
+    {
+        var input = ParquetCorpus.Write(folder.File("corpus.parquet"), 4000, groupRows: 300, seed: 8);
+        var model = ScoringRun.ShippedModel;
+        Ok(ShardCorpus.Run(null, "--model", model, "--input", input, "--output", folder.File("one.parquet"), "--quiet"));
+
+        var output = folder.File("out.parquet");
+        var shards = Enumerable.Range(0, 4)
+            .Select(i => ShardCorpus.Start(new Dictionary<string, string> { ["AWS_BATCH_JOB_ARRAY_INDEX"] = i.ToString() }, "--model", model, "--input", input, "--output", output, "--shards", "4", "--quiet"))
+            .ToList();
+        foreach (var shard in shards)
+        {
+            var stderr = shard.StandardError.ReadToEnd();
+            shard.WaitForExit();
+            Assert.True(shard.ExitCode == 0, stderr);
+            shard.Dispose();
+        }
+        Ok(ShardCorpus.Run(null, "merge", "--output", output, "--shards", "4", "--quiet"));
+
+        Assert.Equal(File.ReadAllBytes(folder.File("one.parquet")), File.ReadAllBytes(output));
+    }
+
+    [Fact]
     public void a_killed_shard_leaves_no_part_and_once_rerun_the_merge_equals_one_process()
     {
         var input = ShardCorpus.Write(folder.File("corpus.csv"), 120_000, seed: 9);
