@@ -29,23 +29,40 @@ public static class ParquetColumns
         return field.IsNullable ? typeof(Nullable<>).MakeGenericType(field.ClrType) : field.ClrType;
     }
 
-    /// <summary>Reads <paramref name="field"/> of a row group into a new array of <paramref name="rows"/> elements.</summary>
-    public static Array Read(ParquetRowGroupReader group, DataField field, int rows)
+    /// <summary>
+    /// How Parquet.Net is run here: its pooled streams may keep at most this many free bytes (unbounded
+    /// by default, which made a run's memory grow with the row groups seen rather than with one).
+    /// </summary>
+    public static ParquetOptions Options { get; } = new()
     {
-        if (IsText(field))
+        MaximumSmallPoolFreeBytes = 16 << 20,
+        MaximumLargePoolFreeBytes = 64 << 20,
+    };
+
+    /// <summary>Reads <paramref name="field"/> of a row group into a new array of <paramref name="rows"/> elements.</summary>
+    public static Array Read(ParquetRowGroupReader group, DataField field, int rows) => Read(group, field, rows, null);
+
+    /// <summary>
+    /// Reads <paramref name="field"/> of a row group into <paramref name="buffer"/> when it is of the
+    /// column's element type and holds at least <paramref name="rows"/> elements (row groups then reuse
+    /// one array per column, off the large-object heap's churn), else into a new array.
+    /// </summary>
+    public static Array Read(ParquetRowGroupReader group, DataField field, int rows, Array? buffer)
+    {
+        var type = ElementType(field);
+        var values = buffer is not null && buffer.GetType().GetElementType() == type && buffer.Length >= rows ? buffer : Array.CreateInstance(type, rows);
+        switch (values)
         {
-            var texts = new string?[rows];
-            group.ReadAsync(field, texts.AsMemory()).GetAwaiter().GetResult();
-            return texts;
-        }
-        if (IsBytes(field))
-        {
-            var bytes = new byte[]?[rows];
-            group.ReadAsync(field, bytes.AsMemory()).GetAwaiter().GetResult();
-            return bytes;
+            case string?[] texts:
+                group.ReadAsync(field, texts.AsMemory(0, rows)).GetAwaiter().GetResult();
+                return values;
+            case byte[]?[] bytes:
+                group.ReadAsync(field, bytes.AsMemory(0, rows)).GetAwaiter().GetResult();
+                return values;
         }
         var method = (field.IsNullable ? ReadNullables : ReadValues).MakeGenericMethod(field.ClrType);
-        return ((Task<Array>)method.Invoke(null, [group, field, rows])!).GetAwaiter().GetResult();
+        ((Task)method.Invoke(null, [group, field, values, rows])!).GetAwaiter().GetResult();
+        return values;
     }
 
     /// <summary>Writes the first <paramref name="count"/> elements of <paramref name="values"/> as <paramref name="field"/>.</summary>
@@ -82,19 +99,11 @@ public static class ParquetColumns
         _ => value.ToString() ?? "",
     };
 
-    private static async Task<Array> ReadValuesAsync<T>(ParquetRowGroupReader group, DataField field, int rows) where T : struct
-    {
-        var values = new T[rows];
-        await group.ReadAsync<T>(field, values.AsMemory());
-        return values;
-    }
+    private static async Task ReadValuesAsync<T>(ParquetRowGroupReader group, DataField field, Array values, int rows) where T : struct =>
+        await group.ReadAsync<T>(field, ((T[])values).AsMemory(0, rows));
 
-    private static async Task<Array> ReadNullablesAsync<T>(ParquetRowGroupReader group, DataField field, int rows) where T : struct
-    {
-        var values = new T?[rows];
-        await group.ReadAsync<T>(field, values.AsMemory());
-        return values;
-    }
+    private static async Task ReadNullablesAsync<T>(ParquetRowGroupReader group, DataField field, Array values, int rows) where T : struct =>
+        await group.ReadAsync<T>(field, ((T?[])values).AsMemory(0, rows));
 
     private static Task WriteValuesAsync<T>(ParquetRowGroupWriter group, DataField field, Array values, int count) where T : struct =>
         group.WriteAsync<T>(field, new ReadOnlyMemory<T>((T[])values, 0, count));

@@ -16,6 +16,7 @@ namespace Classifier.Parquet;
 public sealed class ParquetInput : IDisposable
 {
     private readonly FileStream stream;
+    private Array[]? buffers;
 
     private ParquetInput(string path, FileStream stream, ParquetReader reader, string textColumn)
     {
@@ -84,7 +85,7 @@ public sealed class ParquetInput : IDisposable
             ParquetReader reader;
             try
             {
-                reader = ParquetReader.CreateAsync(stream, leaveStreamOpen: true).GetAwaiter().GetResult();
+                reader = ParquetReader.CreateAsync(stream, ParquetColumns.Options, leaveStreamOpen: true).GetAwaiter().GetResult();
             }
             catch (Exception e) when (e is not ClassifierException)
             {
@@ -182,15 +183,18 @@ public sealed class ParquetInput : IDisposable
         return identity with { ReadOffset = start, ReadLength = stop - start, ReadSha256 = Convert.ToHexStringLower(hash.GetHashAndReset()) };
     }
 
-    /// <summary>Reads every column of row group <paramref name="group"/>.</summary>
+    /// <summary>
+    /// Reads every column of row group <paramref name="group"/>, into the arrays of the previous call
+    /// when they are large enough: the values of one group are valid until the next call.
+    /// </summary>
     public (Array[] Columns, int Rows) ReadGroup(int group)
     {
         using var reader = Reader.OpenRowGroupReader(group);
         var rows = checked((int)reader.RowCount);
-        var columns = new Array[Fields.Count];
+        var columns = buffers ??= new Array[Fields.Count];
         try
         {
-            for (var c = 0; c < Fields.Count; c++) columns[c] = ParquetColumns.Read(reader, Fields[c], rows);
+            for (var c = 0; c < Fields.Count; c++) columns[c] = ParquetColumns.Read(reader, Fields[c], rows, columns[c]);
         }
         catch (Exception e) when (e is not ClassifierException and not OutOfMemoryException)
         {

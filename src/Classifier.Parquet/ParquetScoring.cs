@@ -101,13 +101,15 @@ public static class ParquetScoring
         }
         long read = 0, scored = 0, empty = 0, uncertain = 0;
         var counts = new long[labels.Count];
+        Scores? previous = null;
         using (var writer = new GroupedWriter(new ParquetSchema(fields), output, chunks.RowGroupRows))
         {
             while (chunks.Next() is { } chunk)
             {
                 cancel.ThrowIfCancellationRequested();
                 var texts = (string?[])chunk.Columns[chunks.TextIndex];
-                var result = ScoreTexts(scorer, options, texts, chunk.Rows);
+                var result = ScoreTexts(scorer, options, texts, chunk.Rows, previous);
+                previous = result;
                 read += chunk.Rows;
                 for (var i = 0; i < chunk.Rows; i++)
                 {
@@ -131,10 +133,16 @@ public static class ParquetScoring
     private sealed record Scores(string?[] Labels, int[] Index, float?[] Confidence, float?[][] Probabilities);
 
     /// <summary>Scores a row group's texts in batches, on up to <see cref="ScoringOptions.Threads"/> cores.</summary>
-    private static Scores ScoreTexts(BatchScorer scorer, ScoringOptions options, string?[] texts, int rows)
+    private static Scores ScoreTexts(BatchScorer scorer, ScoringOptions options, string?[] texts, int rows, Scores? reuse)
     {
         var labels = scorer.Labels;
-        var result = new Scores(new string?[rows], new int[rows], new float?[rows], [.. labels.Select(_ => new float?[rows])]);
+        var result = reuse is not null && reuse.Labels.Length >= rows
+            ? reuse
+            : new Scores(new string?[rows], new int[rows], new float?[rows], [.. labels.Select(_ => new float?[rows])]);
+        // Reused arrays: the rows of this group start with no prediction.
+        Array.Clear(result.Labels, 0, rows);
+        Array.Clear(result.Confidence, 0, rows);
+        foreach (var p in result.Probabilities) Array.Clear(p, 0, rows);
         var size = options.BatchSize;
         var batches = (rows + size - 1) / size;
         Parallel.For(0, batches, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Threads) }, b =>
@@ -174,6 +182,7 @@ public static class ParquetScoring
         private readonly IShardRows? csv;
         private readonly int end;
         private int next;
+        private Array[]? csvBuffers;
 
         private Chunks(ParquetInput parquet, int first, int end, ShardSplit split)
         {
@@ -225,7 +234,7 @@ public static class ParquetScoring
         public (Array[] Columns, int Rows)? Next()
         {
             if (parquet is not null) return next < end ? parquet.ReadGroup(next++) : null;
-            var columns = Fields.Select(_ => (Array)new string?[CsvRowGroupRows]).ToArray();
+            var columns = csvBuffers ??= [.. Fields.Select(_ => (Array)new string?[CsvRowGroupRows])];
             var rows = 0;
             while (rows < CsvRowGroupRows && csv!.Next() is { } row)
             {
@@ -261,7 +270,7 @@ public sealed class GroupedWriter : IDisposable
     {
         fields = schema.DataFields;
         this.groupRows = groupRows;
-        writer = ParquetWriter.CreateAsync(schema, output).GetAwaiter().GetResult();
+        writer = ParquetWriter.CreateAsync(schema, output, ParquetColumns.Options).GetAwaiter().GetResult();
         if (groupRows > 0) pending = [.. fields.Select(f => Array.CreateInstance(ParquetColumns.ElementType(f), groupRows))];
     }
 
@@ -318,16 +327,18 @@ public sealed class ParquetPartMerger : IPartMerger
             for (var i = 0; i < parts.Count; i++)
             {
                 using var stream = File.OpenRead(parts[i]);
-                var reader = ParquetReader.CreateAsync(stream).GetAwaiter().GetResult();
+                var reader = ParquetReader.CreateAsync(stream, ParquetColumns.Options).GetAwaiter().GetResult();
                 try
                 {
                     var fields = reader.Schema.DataFields;
                     writer ??= new GroupedWriter(new ParquetSchema(fields.Select(f => (Field)f.Clone())), output, manifests[i].Settings.RowGroupRows);
+                    var buffers = new Array[fields.Length];
                     for (var g = 0; g < reader.RowGroupCount; g++)
                     {
                         using var group = reader.OpenRowGroupReader(g);
                         var rows = checked((int)group.RowCount);
-                        writer.Append([.. fields.Select(f => ParquetColumns.Read(group, f, rows))], rows);
+                        for (var c = 0; c < fields.Length; c++) buffers[c] = ParquetColumns.Read(group, fields[c], rows, buffers[c]);
+                        writer.Append(buffers, rows);
                     }
                 }
                 finally

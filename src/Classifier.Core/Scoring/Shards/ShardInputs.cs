@@ -114,7 +114,7 @@ public sealed class CsvShardInput(string path, string textColumn) : IShardInput
         {
             while (!done)
             {
-                if (inner.Next() is not { } row)
+                if (inner.NextFrom(from) is not { } row)
                 {
                     done = true;
                     break;
