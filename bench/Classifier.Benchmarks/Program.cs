@@ -27,6 +27,9 @@ public static class Program
             case "generate":
                 Generate(Arg("--data", "data/stance.csv"), Arg("--out", "bench/out/corpus.csv"), long.Parse(Arg("--rows", "1000000")), int.Parse(Arg("--seed", "7")));
                 return 0;
+            case "to-parquet":
+                ToParquet(Arg("--input", "bench/out/corpus.csv"), Arg("--out", "bench/out/corpus.parquet"), int.Parse(Arg("--group-rows", "100000")));
+                return 0;
             case "fasttext-files":
                 FastTextFiles(Arg("--data", "data/stance.csv"), Arg("--corpus", "bench/out/corpus.csv"), Arg("--train", "bench/out/ft-train.txt"), Arg("--texts", "bench/out/ft-texts.txt"));
                 if (Arg("--test", "") is { Length: > 0 } test) FastTextLabeled(test, Arg("--test-out", "bench/out/ft-test.txt"));
@@ -42,7 +45,7 @@ public static class Program
                 SettingsSweep.Run(Arg("--data", "data/stance.csv"), Arg("--dev", "data/stance-dev.csv"), Arg("--candidates", "lbfgs:ngrams:w2c4:20000:0.1").Split(','));
                 return 0;
             default:
-                Console.Error.WriteLine("usage: classifier-bench generate|fasttext-files|profile|features|sweep [--rows N] [--out F] [--input F] [--variants w2c4,w2]");
+                Console.Error.WriteLine("usage: classifier-bench generate|to-parquet|fasttext-files|profile|features|sweep [--rows N] [--out F] [--input F] [--variants w2c4,w2]");
                 return 2;
         }
     }
@@ -73,6 +76,37 @@ public static class Program
             writer.EndRecord();
         }
         Console.WriteLine($"wrote {rows:N0} rows to {output} ({new FileInfo(output).Length / 1e6:N0} MB)");
+    }
+
+    /// <summary>A generated corpus (id,text) as Parquet: id as int64, text as string, row groups of <paramref name="groupRows"/>.</summary>
+    private static void ToParquet(string input, string output, int groupRows)
+    {
+        var schema = new Parquet.Schema.ParquetSchema(new Parquet.Schema.DataField<long>("id"), new Parquet.Schema.DataField<string>("text"));
+        using var reader = CsvReader.FromFile(input, new CsvReaderOptions { Separator = ',' });
+        using var stream = File.Create(output);
+        var writer = Parquet.ParquetWriter.CreateAsync(schema, stream).GetAwaiter().GetResult();
+        var ids = new long[groupRows];
+        var texts = new string?[groupRows];
+        long rows = 0;
+        var n = 0;
+        void Flush()
+        {
+            if (n == 0) return;
+            using var group = writer.CreateRowGroup();
+            group.WriteAsync<long>(schema.DataFields[0], ids.AsMemory(0, n)).GetAwaiter().GetResult();
+            group.WriteAsync(schema.DataFields[1], new ArraySegment<string?>(texts, 0, n)!).GetAwaiter().GetResult();
+            n = 0;
+        }
+        while (reader.Read())
+        {
+            ids[n] = long.Parse(reader.GetString(0), System.Globalization.CultureInfo.InvariantCulture);
+            texts[n++] = reader.GetString(1);
+            rows++;
+            if (n == groupRows) Flush();
+        }
+        Flush();
+        writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        Console.WriteLine($"wrote {rows:N0} rows to {output} ({new FileInfo(output).Length / 1e6:N0} MB, row groups of {groupRows:N0})");
     }
 
     /// <summary>A labeled CSV as fastText's "__label__x text" lines.</summary>

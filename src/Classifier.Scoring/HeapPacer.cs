@@ -15,13 +15,26 @@ internal sealed class HeapPacer
     public const long Budget = 32L << 20;
 
     private long next = GC.GetTotalAllocatedBytes() + Budget;
+    private long fullAt = 4 * Budget;
 
-    /// <summary>Collects the young generation when <see cref="Budget"/> more bytes were allocated since the last time.</summary>
+    /// <summary>
+    /// Collects the young generation when <see cref="Budget"/> more bytes were allocated since the last
+    /// time, and the whole heap when it has grown to twice what survived the last full collection plus
+    /// 4 budgets. The second matters for Parquet: a row group's texts live while it is scored, so the
+    /// young collections promote them, and the old generation otherwise grew with the file (620 MB peak
+    /// at 1,000,000 rows, 1,010 MB at 10,000,000).
+    /// </summary>
     public void Tick()
     {
         var allocated = GC.GetTotalAllocatedBytes();
         if (allocated < next) return;
-        GC.Collect(0, GCCollectionMode.Forced, blocking: true, compacting: false);
         next = allocated + Budget;
+        if (GC.GetTotalMemory(forceFullCollection: false) > fullAt)
+        {
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
+            fullAt = 2 * GC.GetTotalMemory(forceFullCollection: false) + 4 * Budget;
+            return;
+        }
+        GC.Collect(0, GCCollectionMode.Forced, blocking: true, compacting: false);
     }
 }

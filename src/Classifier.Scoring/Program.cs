@@ -9,6 +9,7 @@ using Classifier.Core.Insight.Suggest;
 using Classifier.Core.Model;
 using Classifier.Core.Quantification;
 using Classifier.Core.Scoring;
+using Classifier.Core.Scoring.Shards;
 
 namespace Classifier.Scoring;
 
@@ -34,8 +35,8 @@ public static class Program
         var defaults = new ScoringJobOptions();
         var model = new Option<string>("--model") { Description = "The model zip to score with.", DefaultValueFactory = _ => defaults.ModelPath };
         var text = new Option<string[]>("--text") { Description = "A text to score (repeatable); prints a table. Without --text or --input, lines are read from standard input." };
-        var input = new Option<string?>("--input") { Description = "A CSV corpus to score (streamed: any size)." };
-        var output = new Option<string?>("--output") { Description = "Where to write the scored corpus; '-' for standard output. Required with --input." };
+        var input = new Option<string?>("--input") { Description = "A CSV or Parquet (.parquet) corpus to score (streamed: any size)." };
+        var output = new Option<string?>("--output") { Description = "Where to write the scored corpus ('.parquet': Parquet, keeping the input's columns and types); '-' for standard output. Required with --input." };
         var textColumn = new Option<string>("--text-column") { Description = "Name of the text column of --input.", DefaultValueFactory = _ => defaults.Scoring.TextColumn };
         var format = new Option<string>("--format") { Description = "Output format: csv or jsonl.", DefaultValueFactory = _ => "csv" };
         format.AcceptOnlyFromAmong("csv", "jsonl");
@@ -69,13 +70,16 @@ public static class Program
         var calibration = new Option<string?>("--calibration") { Description = "With --shares: a labeled CSV sampled from the same kind of text as --input (same text column, a label column), never trained on; the model's error rates are measured on it instead of taken from the card." };
         var calibrationLabel = new Option<string>("--calibration-label-column") { Description = "With --calibration: its label column.", DefaultValueFactory = _ => "label" };
         var minGroupSize = new Option<int>("--min-group-size") { Description = "With --shares: groups with fewer texts get no estimate, only a note.", DefaultValueFactory = _ => 30 };
+        var shard = ShardCommands.ShardOption();
+        var shards = ShardCommands.ShardsOption();
 
         var root = new RootCommand("Score text with a saved stance model: single texts (--text), lines on standard input, or a CSV corpus (--input/--output).")
         {
             model, text, input, output, textColumn, format, sentences, aggregate, minConfidence, errors, strict, force, excelSafe, quiet, threads, batchSize,
-            engine, explain, explainTop, suggest, labeled, report, dateColumn,
+            engine, explain, explainTop, suggest, labeled, report, dateColumn, shard, shards,
             shares, shareMethod, groupBy, period, confidence, seed, replicates, minGroupSize, calibration, calibrationLabel,
         };
+        root.Subcommands.Add(ShardCommands.MergeCommand(stderr));
 
         root.Subcommands.Add(DriftCommand.Create(stdout, stderr));
 
@@ -145,6 +149,11 @@ public static class Program
                         if (given is { Implicit: false }) throw ClassifierException.Arguments($"{name} works with --shares FILE.");
                     }
                 }
+                var one = ShardSpec.Resolve(parse.GetValue(shard), parse.GetValue(shards), Environment.GetEnvironmentVariable);
+                if (one is not null && (texts.Length > 0 || reportFolder is not null || parse.GetValue(suggest) is not null))
+                    throw ClassifierException.Arguments("--shard works with --input and --output; --text, --report and --suggest do not split (run --report on the merged output).");
+                if (one is not null && job.SharesPath is not null)
+                    throw ClassifierException.Arguments("--shares does not split across shards yet: merge the parts, then run --shares on the merged output.");
                 if (texts.Length > 0)
                 {
                     if (job.InputPath is not null) throw ClassifierException.Arguments("--text and --input cannot be used together.");
@@ -172,7 +181,16 @@ public static class Program
                 }
 
                 var quietRun = parse.GetValue(quiet);
-                var summary = RunJob(job, stdout, stdin ?? Console.In, interactive && !quietRun ? new ProgressLine(stderr) : null, cancel, stderr.WriteLine);
+                if (one is not null)
+                {
+                    ShardCommands.RunShard(job, one, stderr, interactive && !quietRun ? new ProgressLine(stderr) : null, quietRun, cancel);
+                    return ExitCodes.Success;
+                }
+                if (Formats.WritesParquet(job) && reportFolder is not null) throw ClassifierException.Arguments("--report reads a CSV or JSON-lines output, not Parquet.");
+                if (Formats.WritesParquet(job) && job.SharesPath is not null) throw ClassifierException.Arguments("--shares works with CSV or JSON-lines output; write CSV, or run --shares on the Parquet input with a CSV --output.");
+                var summary = Formats.WritesParquet(job)
+                    ? Classifier.Parquet.ParquetScoring.Run(job, interactive && !quietRun ? new ProgressLine(stderr) : null, cancel)
+                    : RunJob(Formats.WithInputReader(job), stdout, stdin ?? Console.In, interactive && !quietRun ? new ProgressLine(stderr) : null, cancel, stderr.WriteLine);
                 if (!quietRun) stderr.WriteLine(summary.ToTable(scoring.Sentences));
                 if (!quietRun && summary.Shares is { } estimated)
                 {

@@ -36,9 +36,12 @@ public sealed class ScoringRun : IDisposable
     }
 
     /// <summary>Runs with the shipped model unless the arguments name one.</summary>
-    public int RunWithStandardInput(string? stdin, params string[] args)
+    public int RunWithStandardInput(string? stdin, params string[] args) =>
+        RunAsGiven(stdin, args.Contains("--model") ? args : [.. args, "--model", ShippedModel]);
+
+    /// <summary>Runs with exactly these arguments (a subcommand such as merge takes no --model).</summary>
+    public int RunAsGiven(string? stdin, params string[] all)
     {
-        var all = args.Contains("--model") ? args : [.. args, "--model", ShippedModel];
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var code = Program.Run(all, stdout, stderr, stdin is null ? new StringReader("") : new StringReader(stdin));

@@ -82,11 +82,21 @@ internal sealed class CsvRowSource : IRowSource
         }
     }
 
-    public SourceRow? Next()
+    public SourceRow? Next() => NextFrom(0);
+
+    /// <summary>
+    /// The next record whose first byte is at or after <paramref name="offset"/>; the records before it
+    /// are parsed (so quoting stays right) but their fields are not copied out.
+    /// </summary>
+    public SourceRow? NextFrom(long offset)
     {
         try
         {
-            if (!reader.Read()) return null;
+            do
+            {
+                if (!reader.Read()) return null;
+            }
+            while (reader.ByteOffset < offset);
             var fields = new string[Columns.Count];
             var n = Math.Min(reader.FieldCount, fields.Length);
             for (var i = 0; i < n; i++) fields[i] = reader.GetString(i);

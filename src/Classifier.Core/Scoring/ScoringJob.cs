@@ -25,6 +25,9 @@ public sealed record ScoringJobOptions
     /// <summary>How each row is scored and written.</summary>
     public ScoringOptions Scoring { get; init; } = new();
 
+    /// <summary>Opens the input when it is not CSV (e.g. Parquet, from Classifier.Parquet); null reads <see cref="InputPath"/> as CSV.</summary>
+    internal Func<RowProblemLog, IRowSource>? OpenInput { get; init; }
+
     /// <summary>Where to write the share estimates (CSV); null for none. Needs a model card with quantification statistics.</summary>
     public string? SharesPath { get; init; }
 
@@ -200,7 +203,8 @@ public static class ScoringJob
     }
 
     private static IRowSource OpenSource(ScoringJobOptions job, RowProblemLog problems, Func<TextReader> standardInput) =>
-        job.InputPath is null
+        job.OpenInput is not null ? job.OpenInput(problems)
+        : job.InputPath is null
             ? new LineRowSource("standard input", standardInput())
             : CsvRowSource.Open(job.InputPath, job.Scoring.TextColumn, job.Scoring.Strict, problems.Add);
 

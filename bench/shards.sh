@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Sharded scoring on one machine (benchmark, not a test): a generated corpus scored by one process,
+# by 4 shards run 2 at a time (xargs -P 2) and merged, for CSV -> CSV and Parquet -> Parquet; prints
+# wall seconds, rows/s and peak RSS of each step and checks the merged output equals the single one.
+# bench/shards.sh --memory: peak RSS of Parquet -> Parquet at 1,000,000 and 10,000,000 rows instead
+# (about 6 minutes and 4 GB of disk).
+#
+#   bench/shards.sh [ROWS]         default: 1000000
+#   bench/shards.sh --memory
+source "$(dirname "$0")/common.sh"
+MEMORY=0
+if [ "${1:-}" = --memory ]; then MEMORY=1; shift; fi
+ROWS=${1:-1000000}
+MODEL=models/stance.zip
+TIME=/usr/bin/time
+
+step() {  # step NAME COMMAND...: runs it under GNU time, prints one table row
+    local name=$1; shift
+    "$TIME" -f "%e %M" -o "$OUT/time.txt" "$@"
+    read -r elapsed rss < "$OUT/time.txt"
+    printf '| %-44s | %8.2f | %9.0f | %6d |\n' "$name" "$elapsed" "$(awk -v r="$ROWS" -v e="$elapsed" 'BEGIN { print r / e }')" "$((rss / 1024))"
+}
+
+shards() {  # shards INPUT OUTPUT: the 4 shards, 2 at a time; peak RSS is the largest shard's
+    printf '%s\n' 0 1 2 3 | xargs -P 2 -I{} "$TIME" -f "%M" -o "$OUT/rss-{}.txt" "$SCORE" --model "$MODEL" --input "$1" --output "$2" --shard {}/4 --quiet
+}
+
+if [ "$MEMORY" = 0 ]; then
+"$BENCH" generate --rows "$ROWS" --out "$OUT/shards-corpus.csv" >/dev/null
+"$BENCH" to-parquet --input "$OUT/shards-corpus.csv" --out "$OUT/shards-corpus.parquet" --group-rows 100000 >/dev/null
+echo "corpus: $ROWS rows; CSV $(du -m "$OUT/shards-corpus.csv" | cut -f1) MB, Parquet $(du -m "$OUT/shards-corpus.parquet" | cut -f1) MB (row groups of 100,000); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| step | wall s | rows/s | peak RSS MB |"
+echo "|---|---:|---:|---:|"
+for ext in csv parquet; do
+    in="$OUT/shards-corpus.$ext"
+    rm -f "$OUT"/shards-one.$ext "$OUT"/shards-out.$ext*
+    step "$ext -> $ext, one process" "$SCORE" --model "$MODEL" --input "$in" --output "$OUT/shards-one.$ext" --quiet
+    export -f shards; export SCORE MODEL OUT TIME
+    "$TIME" -f "%e" -o "$OUT/time-shards.txt" bash -c "shards '$in' '$OUT/shards-out.$ext'"
+    elapsed=$(cat "$OUT/time-shards.txt"); rss=$(cat "$OUT"/rss-*.txt | sort -n | tail -1)
+    printf '| %-44s | %8.2f | %9.0f | %6d |\n' "$ext -> $ext, 4 shards 2 at a time" "$elapsed" "$(awk -v r="$ROWS" -v e="$elapsed" 'BEGIN { print r / e }')" "$((rss / 1024))"
+    step "$ext merge of the 4 parts" "$SCORE" merge --output "$OUT/shards-out.$ext" --shards 4 --quiet
+    cmp -s "$OUT/shards-one.$ext" "$OUT/shards-out.$ext" && echo "|   merged $ext identical to the single run: yes | | | |" || echo "|   merged $ext identical to the single run: NO | | | |"
+    rm -f "$OUT"/shards-out.$ext.part-* "$OUT"/rss-*.txt
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+rm -f "$OUT"/shards-one.* "$OUT"/shards-out.* "$OUT/shards-corpus.csv"
+fi
+
+if [ "$MEMORY" = 1 ]; then
+    echo
+    echo "Parquet -> Parquet, peak memory by corpus size:"
+    for n in 1000000 10000000; do
+        "$BENCH" generate --rows "$n" --out "$OUT/memory-corpus.csv" >/dev/null
+        "$BENCH" to-parquet --input "$OUT/memory-corpus.csv" --out "$OUT/memory-corpus.parquet" --group-rows 100000 >/dev/null
+        rm -f "$OUT/memory-corpus.csv" "$OUT/memory-scored.parquet"
+        "$TIME" -f "%e %M" -o "$OUT/time.txt" "$SCORE" --model "$MODEL" --input "$OUT/memory-corpus.parquet" --output "$OUT/memory-scored.parquet" --quiet
+        read -r elapsed rss < "$OUT/time.txt"
+        printf '%12d rows  %7.1f s  %8.0f rows/s  %5d MB peak RSS  (in %d MB, out %d MB)\n' "$n" "$elapsed" "$(awk -v r="$n" -v e="$elapsed" 'BEGIN { print r / e }')" "$((rss / 1024))" \
+            "$(du -m "$OUT/memory-corpus.parquet" | cut -f1)" "$(du -m "$OUT/memory-scored.parquet" | cut -f1)"
+        rm -f "$OUT/memory-corpus.parquet" "$OUT/memory-scored.parquet"
+    done
+fi
+rm -f "$OUT/shards-corpus.parquet" "$OUT/time.txt" "$OUT/time-shards.txt"

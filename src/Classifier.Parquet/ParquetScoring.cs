@@ -1,0 +1,355 @@
+using System.Diagnostics;
+using Classifier.Core;
+using Classifier.Core.IO;
+using Classifier.Core.Model;
+using Classifier.Core.Scoring;
+using Classifier.Core.Scoring.Shards;
+using Parquet;
+using Parquet.Schema;
+
+namespace Classifier.Parquet;
+
+/// <summary>
+/// Scoring into Parquet (from Parquet or CSV), column by column: every input column is written back as
+/// it came (same field, same type, same values), then <c>predicted_label</c> (string), <c>confidence</c>
+/// and <c>p_&lt;label&gt;</c> (float; null where the text is empty). A Parquet input is read and written
+/// one row group at a time (output row group = input row group); a CSV input is cut into row groups
+/// of <see cref="CsvRowGroupRows"/> rows. Memory holds one row group, whatever the file's size.
+/// </summary>
+internal static class ParquetScoring
+{
+    /// <summary>Rows per output row group when the input is CSV.</summary>
+    public const int CsvRowGroupRows = 65_536;
+
+    /// <summary>Scores the whole input of <paramref name="job"/> into its Parquet output (atomically).</summary>
+    public static ScoringSummary Run(ScoringJobOptions job, ProgressLine? progress, CancellationToken cancel)
+    {
+        Check(job);
+        ScoringJob.CheckPaths(job);
+        var scorer = new BatchScorer(ModelStore.Load(job.ModelPath), job.Scoring.Engine);
+        ScoringSummary? summary = null;
+        WithErrors(job.OutputPath!, job.ErrorsPath, job.Scoring, (output, problems) =>
+        {
+            using var chunks = Chunks.Open(job, null, problems);
+            summary = Score(scorer, job.Scoring, chunks, output, problems, progress, cancel);
+            if (summary.RowsRead == 0)
+                throw ClassifierException.Input($"{job.InputPath}: no rows to score: {(problems.Count > 0 ? $"all {problems.Count} data rows are malformed" : "it has no data rows")}.");
+        });
+        return summary!;
+    }
+
+    /// <summary>Scores shard <paramref name="shard"/> of <paramref name="job"/> into <c>OUTPUT.part-I-of-N</c> (a Parquet file) and its manifest.</summary>
+    public static ShardOutcome RunShard(ScoringJobOptions job, ShardSpec shard, ProgressLine? progress, CancellationToken cancel)
+    {
+        Check(job);
+        var fromParquet = ParquetInput.IsParquet(job.InputPath);
+        var identity = fromParquet ? new ParquetShardInput(job.InputPath!, job.Scoring.TextColumn).Identify() : new CsvShardInput(job.InputPath!, job.Scoring.TextColumn).Identify();
+        var work = ShardWork.Plan(job, shard, identity, ShardSettings.Of(job.Scoring, "parquet", fromParquet ? 0 : CsvRowGroupRows));
+        if (work.SkipReason is not null) return new ShardOutcome(ShardManifest.Read(work.ManifestPath), null, work.SkipReason);
+        var scorer = new BatchScorer(ModelStore.Load(job.ModelPath), job.Scoring.Engine);
+        work.Begin();
+        ScoringSummary? summary = null;
+        ShardSplit? split = null;
+        ShardInput? read = null;
+        WithErrors(work.PartPath, work.ErrorsPartPath, job.Scoring, (output, problems) =>
+        {
+            using var chunks = Chunks.Open(job, shard, problems);
+            summary = Score(scorer, job.Scoring, chunks, output, problems, progress, cancel);
+            split = chunks.Split;
+            read = chunks.WithRead(identity);
+        });
+        var errorsHeader = work.ErrorsPartPath is null ? 0 : ShardedScoring.HeaderBytes(job.Scoring with { Format = OutputFormat.Csv }, RowProblemLog.Columns);
+        return new ShardOutcome(work.Complete(read!, split!, summary!, 0, errorsHeader), summary, null);
+    }
+
+    private static void Check(ScoringJobOptions job)
+    {
+        if (job.InputPath is null) throw ClassifierException.Arguments("Parquet output needs --input FILE (CSV or Parquet).");
+        if (job.Scoring.Sentences || job.Scoring.Aggregate)
+            throw ClassifierException.Arguments("--sentences and --aggregate write CSV or JSON lines, not Parquet: give --output a .csv or .jsonl name.");
+    }
+
+    private static void WithErrors(string output, string? errorsPath, ScoringOptions options, Action<Stream, RowProblemLog> score)
+    {
+        if (errorsPath is null)
+        {
+            AtomicFile.Write(output, stream => score(stream, new RowProblemLog()));
+            return;
+        }
+        AtomicFile.Write(errorsPath, errors =>
+        {
+            using var writer = new CsvOutputWriter(errors, options.ExcelSafe);
+            var problems = new RowProblemLog(writer);
+            AtomicFile.Write(output, stream => score(stream, problems));
+            problems.Complete();
+        });
+    }
+
+    private static ScoringSummary Score(BatchScorer scorer, ScoringOptions options, Chunks chunks, Stream output, RowProblemLog problems, ProgressLine? progress, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        var labels = scorer.Labels;
+        var fields = new List<DataField>(chunks.Fields);
+        fields.Add(new DataField<string>("predicted_label"));
+        fields.Add(new DataField<float?>("confidence"));
+        fields.AddRange(labels.Select(label => new DataField<float?>($"p_{label}")));
+        // Parquet has no room for two columns of one name (CSV output tolerates it; a Parquet reader would not).
+        foreach (var added in fields.Skip(chunks.Fields.Count))
+        {
+            if (chunks.Fields.Any(f => f.Name == added.Name))
+                throw ClassifierException.Input($"{chunks.Name}: has a column '{added.Name}' already (scored before?); a Parquet output cannot hold it twice: drop or rename it.");
+        }
+        long read = 0, scored = 0, empty = 0, uncertain = 0;
+        var counts = new long[labels.Count];
+        Scores? previous = null;
+        using (var writer = new GroupedWriter(new ParquetSchema(fields), output, chunks.RowGroupRows))
+        {
+            while (chunks.Next() is { } chunk)
+            {
+                cancel.ThrowIfCancellationRequested();
+                var texts = (string?[])chunk.Columns[chunks.TextIndex];
+                var result = ScoreTexts(scorer, options, texts, chunk.Rows, previous);
+                previous = result;
+                read += chunk.Rows;
+                for (var i = 0; i < chunk.Rows; i++)
+                {
+                    if (result.Labels[i] is null) empty++;
+                    else
+                    {
+                        scored++;
+                        if (result.Index[i] < 0) uncertain++;
+                        else counts[result.Index[i]]++;
+                    }
+                }
+                writer.Append([.. chunk.Columns, result.Labels, result.Confidence, .. result.Probabilities], chunk.Rows);
+                options.AfterBatch?.Invoke();
+                progress?.Report(read, chunks.Position, chunks.Length);
+            }
+        }
+        progress?.Finish();
+        return new ScoringSummary(read, scored, empty, problems.Count, labels, counts, uncertain, clock.Elapsed) { Engine = scorer.Engine, EngineNote = scorer.EngineNote };
+    }
+
+    private sealed record Scores(string?[] Labels, int[] Index, float?[] Confidence, float?[][] Probabilities);
+
+    /// <summary>Scores a row group's texts in batches, on up to <see cref="ScoringOptions.Threads"/> cores.</summary>
+    private static Scores ScoreTexts(BatchScorer scorer, ScoringOptions options, string?[] texts, int rows, Scores? reuse)
+    {
+        var labels = scorer.Labels;
+        var result = reuse is not null && reuse.Labels.Length >= rows
+            ? reuse
+            : new Scores(new string?[rows], new int[rows], new float?[rows], [.. labels.Select(_ => new float?[rows])]);
+        // Reused arrays: the rows of this group start with no prediction.
+        Array.Clear(result.Labels, 0, rows);
+        Array.Clear(result.Confidence, 0, rows);
+        foreach (var p in result.Probabilities) Array.Clear(p, 0, rows);
+        var size = options.BatchSize;
+        var batches = (rows + size - 1) / size;
+        Parallel.For(0, batches, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Threads) }, b =>
+        {
+            var from = b * size;
+            var to = Math.Min(rows, from + size);
+            var batch = new string[to - from];
+            var rowOf = new int[to - from];
+            var m = 0;
+            for (var i = from; i < to; i++)
+            {
+                if (string.IsNullOrWhiteSpace(texts[i])) continue;
+                batch[m] = texts[i]!;
+                rowOf[m++] = i;
+            }
+            if (m == 0) return;
+            var predictions = scorer.Score(batch, m);
+            for (var k = 0; k < m; k++)
+            {
+                var i = rowOf[k];
+                var confidence = predictions.Confidence(k);
+                var uncertain = options.MinConfidence is { } min && confidence < min;
+                result.Labels[i] = uncertain ? ScoringOptions.UncertainLabel : labels[predictions.Predicted[k]];
+                result.Index[i] = uncertain ? -1 : predictions.Predicted[k];
+                result.Confidence[i] = confidence;
+                var p = predictions.ProbabilitiesOf(k);
+                for (var j = 0; j < p.Length; j++) result.Probabilities[j][i] = p[j];
+            }
+        });
+        return result;
+    }
+
+    /// <summary>The input cut into row groups: a Parquet file's own (or a shard's), or CSV rows in runs of <see cref="CsvRowGroupRows"/>.</summary>
+    private sealed class Chunks : IDisposable
+    {
+        private readonly ParquetInput? parquet;
+        private readonly IShardRows? csv;
+        private readonly int end;
+        private int next;
+        private Array[]? csvBuffers;
+
+        private Chunks(ParquetInput parquet, int first, int end, ShardSplit split)
+        {
+            this.parquet = parquet;
+            next = first;
+            this.end = end;
+            Split = split;
+            Fields = [.. parquet.Fields.Select(f => (DataField)f.Clone())];
+            TextIndex = parquet.TextIndex;
+        }
+
+        private Chunks(IShardRows csv)
+        {
+            this.csv = csv;
+            Fields = [.. csv.Columns.Select(c => (DataField)new DataField<string>(c))];
+            TextIndex = csv.TextIndex;
+            Split = csv.Split;
+        }
+
+        public IReadOnlyList<DataField> Fields { get; }
+
+        public string Name => parquet?.Path ?? csv!.Name;
+
+        public int TextIndex { get; }
+
+        public ShardSplit Split { get; private set; }
+
+        public int RowGroupRows => parquet is null ? CsvRowGroupRows : 0;
+
+        public long Position => parquet is null ? csv!.Position : parquet.GroupStarts[next];
+
+        public long? Length => parquet is null ? csv!.Length : parquet.Rows;
+
+        public static Chunks Open(ScoringJobOptions job, ShardSpec? shard, RowProblemLog problems)
+        {
+            var one = shard ?? new ShardSpec(0, 1);
+            if (ParquetInput.IsParquet(job.InputPath))
+            {
+                var input = ParquetInput.Open(job.InputPath!, job.Scoring.TextColumn);
+                var split = input.SplitOf(one);
+                return new Chunks(input, split.FirstRowGroup, split.EndRowGroup, split);
+            }
+            return new Chunks(new CsvShardInput(job.InputPath!, job.Scoring.TextColumn).Open(one, job.Scoring, problems));
+        }
+
+        public ShardInput WithRead(ShardInput identity) =>
+            parquet is null ? csv!.WithRead(identity) : parquet.WithRead(identity, Split.FirstRowGroup, Split.EndRowGroup);
+
+        public (Array[] Columns, int Rows)? Next()
+        {
+            if (parquet is not null) return next < end ? parquet.ReadGroup(next++) : null;
+            var columns = csvBuffers ??= [.. Fields.Select(_ => (Array)new string?[CsvRowGroupRows])];
+            var rows = 0;
+            while (rows < CsvRowGroupRows && csv!.Next() is { } row)
+            {
+                for (var c = 0; c < columns.Length; c++) ((string?[])columns[c])[rows] = row.Fields[c];
+                rows++;
+            }
+            Split = csv!.Split;
+            return rows == 0 ? null : (columns, rows);
+        }
+
+        public void Dispose()
+        {
+            parquet?.Dispose();
+            csv?.Dispose();
+        }
+    }
+}
+
+/// <summary>
+/// Writes rows to Parquet in row groups: each <see cref="Append"/> as one group (rows per group 0), or
+/// runs of exactly N rows whatever the appends (so a merge of parts rebuilds the same groups).
+/// </summary>
+internal sealed class GroupedWriter : IDisposable
+{
+    private readonly ParquetWriter writer;
+    private readonly IReadOnlyList<DataField> fields;
+    private readonly int groupRows;
+    private readonly Array[]? pending;
+    private int pendingRows;
+
+    /// <summary>A writer of <paramref name="schema"/> to <paramref name="output"/> (left open).</summary>
+    public GroupedWriter(ParquetSchema schema, Stream output, int groupRows)
+    {
+        fields = schema.DataFields;
+        this.groupRows = groupRows;
+        writer = ParquetWriter.CreateAsync(schema, output, ParquetColumns.Options).GetAwaiter().GetResult();
+        if (groupRows > 0) pending = [.. fields.Select(f => Array.CreateInstance(ParquetColumns.ElementType(f), groupRows))];
+    }
+
+    /// <summary>Adds the first <paramref name="rows"/> rows of <paramref name="columns"/> (one array per field).</summary>
+    public void Append(Array[] columns, int rows)
+    {
+        if (pending is null)
+        {
+            WriteGroup(columns, rows);
+            return;
+        }
+        var at = 0;
+        while (at < rows)
+        {
+            var take = Math.Min(rows - at, groupRows - pendingRows);
+            for (var c = 0; c < columns.Length; c++) Array.Copy(columns[c], at, pending[c], pendingRows, take);
+            pendingRows += take;
+            at += take;
+            if (pendingRows == groupRows) FlushPending();
+        }
+    }
+
+    private void FlushPending()
+    {
+        WriteGroup(pending!, pendingRows);
+        foreach (var column in pending!) Array.Clear(column);
+        pendingRows = 0;
+    }
+
+    private void WriteGroup(Array[] columns, int rows)
+    {
+        if (rows == 0) return;
+        using var group = writer.CreateRowGroup();
+        for (var c = 0; c < fields.Count; c++) ParquetColumns.Write(group, fields[c], columns[c], rows);
+    }
+
+    /// <summary>Writes the last, partial row group and the footer.</summary>
+    public void Dispose()
+    {
+        if (pendingRows > 0) FlushPending();
+        writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+}
+
+/// <summary>Merges Parquet parts: every row group of every part, in order, through the same <see cref="GroupedWriter"/> a single run uses.</summary>
+internal sealed class ParquetPartMerger : IPartMerger
+{
+    /// <inheritdoc />
+    public void Merge(IReadOnlyList<string> parts, IReadOnlyList<ShardManifest> manifests, Stream output)
+    {
+        GroupedWriter? writer = null;
+        try
+        {
+            for (var i = 0; i < parts.Count; i++)
+            {
+                using var stream = File.OpenRead(parts[i]);
+                var reader = ParquetReader.CreateAsync(stream, ParquetColumns.Options).GetAwaiter().GetResult();
+                try
+                {
+                    var fields = reader.Schema.DataFields;
+                    writer ??= new GroupedWriter(new ParquetSchema(fields.Select(f => (Field)f.Clone())), output, manifests[i].Settings.RowGroupRows);
+                    var buffers = new Array[fields.Length];
+                    for (var g = 0; g < reader.RowGroupCount; g++)
+                    {
+                        using var group = reader.OpenRowGroupReader(g);
+                        var rows = checked((int)group.RowCount);
+                        for (var c = 0; c < fields.Length; c++) buffers[c] = ParquetColumns.Read(group, fields[c], rows, buffers[c]);
+                        writer.Append(buffers, rows);
+                    }
+                }
+                finally
+                {
+                    reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                }
+            }
+        }
+        finally
+        {
+            writer?.Dispose();
+        }
+    }
+}
