@@ -127,7 +127,8 @@ public static class ModelStore
         }
         catch (Exception e) when (e is not ClassifierException)
         {
-            if (embeddings is null && Mentions(e, SentenceEmbeddings.MappingContract))
+            // Older zips name the mapping's contract; newer ones also name the assembly that holds it.
+            if (embeddings is null && (Mentions(e, SentenceEmbeddings.MappingContract) || Mentions(e, $"'{SentenceEmbeddings.AssemblyName},")))
                 throw ClassifierException.Model(SentenceEmbeddings.MissingForModel(name), e);
             throw ClassifierException.Model($"{name}: not a readable ML.NET model zip ({ClassifierException.FirstLine(e.Message)}).", e);
         }
