@@ -26,9 +26,6 @@ public sealed class ScoringReport
     /// <summary>Spans over this many months are shown by year.</summary>
     public const int MonthlyUpToMonths = 72;
 
-    private static readonly string[] DateFormats =
-        ["yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK", "yyyy-MM-dd HH:mm:ss", "yyyy/MM/dd", "yyyy-MM", "yyyyMMdd"];
-
     private readonly IReadOnlyList<string> _labels;
     private readonly long[] _counts;
     private readonly long[][] _bins;
@@ -93,21 +90,10 @@ public sealed class ScoringReport
         perLabel[best]++;
     }
 
-    /// <summary>Reads a date cell: ISO dates and date-times (with or without offset), <c>yyyy/MM/dd</c>, <c>yyyy-MM</c>, <c>yyyyMMdd</c>, or anything the invariant culture parses; times are taken in UTC.</summary>
+    /// <summary>Reads a date cell as the share estimates do (<see cref="Classifier.Core.Quantification.ShareGrouping.TryParseDate"/>): ISO dates and date-times, <c>yyyy/MM/dd</c>, <c>yyyy-MM</c>, <c>yyyyMMdd</c>, a year, or anything the invariant culture parses; times are taken in UTC.</summary>
     /// <param name="text">The cell.</param>
     /// <param name="day">The UTC day when it reads.</param>
-    public static bool TryParseDate(string text, out DateOnly day)
-    {
-        text = text.Trim();
-        if (DateTimeOffset.TryParseExact(text, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var exact)
-            || DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out exact))
-        {
-            day = DateOnly.FromDateTime(exact.UtcDateTime);
-            return true;
-        }
-        day = default;
-        return false;
-    }
+    public static bool TryParseDate(string text, out DateOnly day) => Classifier.Core.Quantification.ShareGrouping.TryParseDate(text, out day);
 
     /// <summary>The step for a span of days: week for short spans, month, then year for very long ones.</summary>
     public static TimeStep StepFor(DateOnly first, DateOnly last)

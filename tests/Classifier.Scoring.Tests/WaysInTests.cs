@@ -117,7 +117,8 @@ public sealed class WaysInTests : IDisposable
         var input = run.Write("corpus.csv", Corpus);
         var output = run.PathOf("scored.csv");
 
-        run.Run("--input", input, "--output", output, "--min-confidence", "0.999", "--quiet");
+        // 1: every row is below it (the retrained model is 99.97% sure of some of these rows).
+        run.Run("--input", input, "--output", output, "--min-confidence", "1", "--quiet");
 
         var (_, rows) = ScoringRun.ReadCsv(output);
         Assert.All(rows, r => Assert.Equal("uncertain", r[3]));

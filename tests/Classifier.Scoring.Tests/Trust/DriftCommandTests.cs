@@ -100,7 +100,15 @@ public sealed class DriftCommandTests(DriftModelFixture fixture) : IClassFixture
     [Fact]
     public void an_older_card_without_a_baseline_gets_a_note_not_a_guess()
     {
-        var (code, output, err) = Run("drift", "--model", ScoringRun.ShippedModel, "--input", Repo.File("data", "stance-test.csv"));
+        // The shipped model with its card as cards were before drift baselines: the same card, without "drift".
+        var folder = fixture.Dir.NewFolder();
+        var model = Path.Combine(folder, "old-card.zip");
+        File.Copy(ScoringRun.ShippedModel, model);
+        var card = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(ModelCard.PathFor(ScoringRun.ShippedModel)))!.AsObject();
+        Assert.True(card.Remove("drift"), "the shipped card has a drift baseline to remove");
+        File.WriteAllText(ModelCard.PathFor(model), card.ToJsonString());
+
+        var (code, output, err) = Run("drift", "--model", model, "--input", Repo.File("data", "stance-test.csv"));
 
         Assert.True(code == 0, err);
         Assert.Contains("note: the card was written before drift baselines were stored", output);
