@@ -36,33 +36,44 @@ internal static class OptionRules
     /// command line, in help and in completions; any other value is a one-line usage error listing them.
     /// </summary>
     public static ChoiceOption<T> Choice<T>(string name, string description, T defaultValue) where T : struct, Enum => new(name, description, defaultValue);
+
+    /// <summary>As <see cref="Choice{T}(string, string, T)"/>, plus the name <paramref name="automatic"/> (e.g. <c>auto</c>) standing for no value: see <see cref="ChoiceOption{T}.ValueOrAutomatic"/>.</summary>
+    public static ChoiceOption<T> Choice<T>(string name, string description, T defaultValue, string automatic) where T : struct, Enum => new(name, description, defaultValue, automatic);
 }
 
-/// <summary>An option whose values are the lower-case names of <typeparamref name="T"/>; see <see cref="OptionRules.Choice"/>.</summary>
+/// <summary>An option whose values are the lower-case names of <typeparamref name="T"/>; see <see cref="OptionRules.Choice{T}(string, string, T)"/>.</summary>
 internal sealed class ChoiceOption<T> : Option<T?> where T : struct, Enum
 {
     /// <summary>The value when the option is not given.</summary>
     public T Default { get; }
 
     /// <summary>Creates the option; the help shows the names and the lower-case default.</summary>
-    public ChoiceOption(string name, string description, T defaultValue) : base(name)
+    public ChoiceOption(string name, string description, T defaultValue, string? automatic = null) : base(name)
     {
         Default = defaultValue;
+        _automatic = automatic;
         var byName = Enum.GetValues<T>().ToDictionary(v => OptionRules.NameOf(v), v => v, StringComparer.Ordinal);
-        var names = string.Join("|", byName.Keys);
+        // The automatic name parses to the default (a null from a custom parser would be converted again); ValueOrAutomatic tells them apart.
+        if (automatic is not null) byName[automatic] = defaultValue;
         // No DefaultValueFactory: help would print the enum's own casing (Csv); the default is stated here instead.
         Description = $"{description} [default: {OptionRules.NameOf(defaultValue)}]";
-        HelpName = names;
         CompletionSources.Add([.. byName.Keys]);
+        HelpName = string.Join("|", byName.Keys);
         CustomParser = result =>
         {
             var token = result.Tokens[^1].Value;
             if (byName.TryGetValue(token, out var value)) return value;
             result.AddError($"{name}: '{token}' is not one of {string.Join(", ", byName.Keys)}.");
-            return null;
+            return defaultValue;
         };
     }
 
     /// <summary>The value given, or <see cref="Default"/>.</summary>
     public T ValueIn(ParseResult parse) => parse.GetValue(this) ?? Default;
+
+    /// <summary>The value given (null for the automatic name), or <see cref="Default"/> when the option is not given.</summary>
+    public T? ValueOrAutomatic(ParseResult parse) =>
+        parse.GetResult(this) is { Implicit: false, Tokens.Count: > 0 } given && given.Tokens[^1].Value == _automatic ? null : ValueIn(parse);
+
+    private readonly string? _automatic;
 }

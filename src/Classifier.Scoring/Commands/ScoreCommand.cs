@@ -3,7 +3,6 @@ using System.Text;
 using Classifier.Cli;
 using Classifier.Cli.Tables;
 using Classifier.Core;
-using Classifier.Core.Model;
 using Classifier.Core.Quantification;
 using Classifier.Core.Scoring;
 using Classifier.Core.Scoring.Shards;
@@ -193,8 +192,8 @@ internal sealed class ScoreCommand : RootCommand
         {
             // The report reads the input, the model and the output: none of them may be one of its files.
             using var reportInputs = Classifier.Core.IO.SafePaths.ProtectInputs([job.InputPath, job.ModelPath, job.OutputPath]);
-            var loaded = ModelStore.Load(job.ModelPath);
-            ScoredOutput.Read(job.OutputPath!, loaded.Labels, dateName, scoring.Format == OutputFormat.Jsonl)
+            // The run's own label list (the model's, in Score order): the model is not loaded a second time.
+            ScoredOutput.Read(job.OutputPath!, summary.Labels, dateName, scoring.Format == OutputFormat.Jsonl)
                 .Write(reportFolder, job.InputPath!, job.ModelPath, dateName, summary.Shares);
             if (!quietRun) stderr.WriteLine($"Wrote the scoring report to {Path.Combine(reportFolder, "index.html")}.");
         }
