@@ -57,6 +57,8 @@ internal sealed class ChoiceOption<T> : Option<T?> where T : struct, Enum
         if (automatic is not null) byName[automatic] = defaultValue;
         // No DefaultValueFactory: help would print the enum's own casing (Csv); the default is stated here instead.
         Description = $"{description} [default: {OptionRules.NameOf(defaultValue)}]";
+        // Only the lower-case names: System.CommandLine's own enum completions would add Auto beside auto.
+        CompletionSources.Clear();
         CompletionSources.Add([.. byName.Keys]);
         HelpName = string.Join("|", byName.Keys);
         CustomParser = result =>

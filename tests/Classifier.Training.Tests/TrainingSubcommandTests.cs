@@ -9,6 +9,7 @@ public sealed class TrainingSubcommandTests
     [InlineData("--trainer", "bogus", "--trainer: 'bogus' is not one of sdca, lbfgs, fasttree, auto.")]
     [InlineData("--features", "words", "--features: 'words' is not one of ngrams, embeddings, both.")]
     [InlineData("--embeddings-precision", "fp16", "--embeddings-precision: 'fp16' is not one of fp32, int8.")]
+    [InlineData("--calibrate", "platt", "--calibrate: 'platt' is not one of none, temperature.")]
     public void a_typed_option_rejects_a_bad_value_with_exit_2_and_one_error_line(string option, string value, string message)
     {
         var (code, output, error) = Train(option, value);

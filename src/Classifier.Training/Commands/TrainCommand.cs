@@ -13,6 +13,16 @@ namespace Classifier.Training.Commands;
 /// </summary>
 internal sealed class TrainCommand : RootCommand
 {
+    /// <summary>The values of --calibrate.</summary>
+    internal enum Calibration
+    {
+        /// <summary>Scores as trained.</summary>
+        None,
+
+        /// <summary>Temperature scaling baked into Score.</summary>
+        Temperature,
+    }
+
     private static readonly TrainingJobOptions Defaults = new();
 
     private readonly Option<string> _data = new("--data") { Description = "Labeled training CSV.", DefaultValueFactory = _ => Defaults.DataPath };
@@ -22,7 +32,7 @@ internal sealed class TrainCommand : RootCommand
     private readonly Option<string> _groupColumn = new("--group-column") { Description = "Column of the dev file to report figures per value of (when it has one).", DefaultValueFactory = _ => Defaults.GroupColumn };
     private readonly Option<string?> _misclassified = new("--misclassified") { Description = "Write the misclassified test and out-of-domain rows, with their probabilities, to this CSV." };
     private readonly ChoiceOption<FeatureSet> _features = OptionRules.Choice("--features", "ngrams | embeddings (all-MiniLM-L6-v2 sentence embeddings) | both.", FeatureOptions.Default.Set);
-    private readonly Option<string> _calibrate = new("--calibrate") { Description = "none | temperature (bake the temperature fitted on out-of-fold predictions into Score; such a zip cannot be exported to ONNX).", DefaultValueFactory = _ => "none" };
+    private readonly ChoiceOption<Calibration> _calibrate = OptionRules.Choice("--calibrate", "none | temperature (bake the temperature fitted on out-of-fold predictions into Score; such a zip cannot be exported to ONNX).", Calibration.None);
     private readonly Option<string> _model = new("--model") { Description = "Where to write the model zip (its card goes beside it).", DefaultValueFactory = _ => Defaults.ModelPath };
     private readonly Option<string> _textColumn = new("--text-column") { Description = "Name of the text column.", DefaultValueFactory = _ => Defaults.TextColumn };
     private readonly Option<string> _labelColumn = new("--label-column") { Description = "Name of the label column (any label set of two or more).", DefaultValueFactory = _ => Defaults.LabelColumn };
@@ -45,7 +55,6 @@ internal sealed class TrainCommand : RootCommand
         : base("Train the stance classifier on a labeled CSV, report cross-validated and held-out figures, and save the model zip with its card.")
     {
         _context = context;
-        _calibrate.AcceptOnlyFromAmong("none", "temperature");
         foreach (var option in new Option[]
         {
             _data, _test, _ood, _dev, _groupColumn, _model, _textColumn, _labelColumn, _trainer, _features, _folds, _seed, _wordNgrams, _charNgrams, _maxNgrams, _l2, _calibrate, _misclassified, _report, _onnx, _strictLabels, _precision,
@@ -83,7 +92,7 @@ internal sealed class TrainCommand : RootCommand
             DevPath = OptionalFile(parse.GetValue(_dev)!, explicitlyGiven: parse.GetResult(_dev) is { Implicit: false }, "development", "--dev", stdout),
             GroupColumn = parse.GetValue(_groupColumn)!,
             MisclassifiedPath = parse.GetValue(_misclassified),
-            Calibrate = parse.GetValue(_calibrate) == "temperature",
+            Calibrate = _calibrate.ValueIn(parse) == Calibration.Temperature,
             ModelPath = parse.GetValue(_model)!,
             OnnxPath = parse.GetValue(_onnx),
             TextColumn = parse.GetValue(_textColumn)!,
