@@ -22,8 +22,22 @@ internal static class CommandShell
         return result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 
+    /// <summary>
+    /// The whole of a program's <c>Main</c>: installs the Ctrl-C/SIGTERM handling (exit 130/143; <paramref name="grace"/>
+    /// is how long a cancelled run may take to unwind), builds the root command on the console and invokes it.
+    /// </summary>
+    public static int Main(string[] args, TimeSpan grace, Func<CommandContext, RootCommand> build)
+    {
+        using var termination = Termination.Install(grace, Console.Error);
+        var context = new CommandContext(Console.Out, Console.Error, Console.In, Interactive: !Console.IsErrorRedirected, termination.Token);
+        return termination.Exit(Invoke(build(context), args, context.Stdout, context.Stderr));
+    }
+
     /// <summary>Runs a command's work, turning a user-fixable failure into its one-line error and exit code.</summary>
-    public static int Guard(TextWriter stderr, Func<int> work)
+    /// <param name="stderr">Where the one-line error goes.</param>
+    /// <param name="work">The command's work; returns its exit code.</param>
+    /// <param name="writeFailure">How a failed write (full disk, closed pipe) is introduced.</param>
+    public static int Guard(TextWriter stderr, Func<int> work, string writeFailure = "cannot write")
     {
         try
         {
@@ -37,7 +51,7 @@ internal static class CommandShell
         catch (IOException e)
         {
             // A full disk or a closed pipe on standard output: one line, not a stack trace.
-            stderr.WriteLine($"error: cannot write: {ClassifierException.FirstLine(e.Message)}.");
+            stderr.WriteLine($"error: {writeFailure}: {ClassifierException.FirstLine(e.Message)}.");
             return ExitCodes.WriteFailed;
         }
         catch (OperationCanceledException)

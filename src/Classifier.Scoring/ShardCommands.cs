@@ -6,7 +6,7 @@ using Classifier.Core.Scoring.Shards;
 
 namespace Classifier.Scoring;
 
-/// <summary>The scoring program's shard options (--shard, --shards) and its merge subcommand.</summary>
+/// <summary>The scoring program's shard options (--shard, --shards) and the run of one shard (merged by <see cref="Commands.MergeCommand"/>).</summary>
 internal static class ShardCommands
 {
     /// <summary>--shard I/N.</summary>
@@ -38,29 +38,5 @@ internal static class ShardCommands
         var m = outcome.Manifest;
         var rows = m.Split.FirstRow == 0 ? "no rows" : $"rows {m.Split.FirstRow:N0} to {m.Split.LastRow:N0}";
         stderr.WriteLine($"Shard {shard}: {rows} ({m.Split.Unit} {m.Split.From:N0} to {m.Split.To:N0} of {m.Split.Total:N0}) in {m.Part.Name}; manifest {m.Part.Name}.json.");
-    }
-
-    /// <summary>The <c>merge</c> subcommand.</summary>
-    public static Command MergeCommand(TextWriter stderr)
-    {
-        var output = new Option<string>("--output") { Description = "The output the shards were given: reads OUTPUT.part-I-of-N and their manifests, writes OUTPUT.", Required = true };
-        var shards = new Option<int>("--shards") { Description = "How many shards the input was cut into.", Required = true };
-        var force = new Option<bool>("--force") { Description = "Replace an existing merged output." };
-        var quiet = new Option<bool>("--quiet") { Description = "No summary on standard error." };
-        var merge = new Command("merge", "Merge the parts written by N shard runs into the output one run would have written (checked against their manifests), with the merged summary OUTPUT.summary.json.")
-        {
-            output, shards, force, quiet,
-        };
-        merge.SetAction(parse => Cli.CommandShell.Guard(stderr, () =>
-        {
-            var result = ShardMerge.Run(parse.GetValue(output)!, parse.GetValue(shards), parse.GetValue(force), Formats.Mergers);
-            if (!parse.GetValue(quiet))
-            {
-                stderr.WriteLine(result.Summary.ToTable(result.Sentences));
-                stderr.WriteLine($"Merged {parse.GetValue(shards)} parts into {result.Output}; summary in {result.SummaryPath} (seconds and rows/s above: the shards' scoring time added up){(result.ErrorsOutput is null ? "" : $"; errors in {result.ErrorsOutput}")}.");
-            }
-            return ExitCodes.Success;
-        }));
-        return merge;
     }
 }

@@ -7,18 +7,22 @@ using Classifier.Core.Model;
 using Classifier.Core.Training;
 using Classifier.Core.Trust;
 
-namespace Classifier.Training;
+namespace Classifier.Training.Commands;
 
 /// <summary>
 /// <c>classifier-train agreement</c>: how well coders agree (Cohen's kappa per pair, Fleiss' kappa,
 /// Krippendorff's alpha, per-label agreement, each with a bootstrap interval), optionally with the model
 /// scored as one more coder.
 /// </summary>
-public static class AgreementCommand
+internal sealed class AgreementCommand : Command
 {
-    /// <summary>The subcommand, printing its tables to <paramref name="stdout"/> and errors to <paramref name="stderr"/>.</summary>
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    private const string DescriptionText = "Inter-annotator agreement: Cohen's kappa per pair, Fleiss' kappa, Krippendorff's alpha (nominal), per-label agreement, each with a seeded bootstrap 95% interval; --model adds the model as a coder.";
+
+    /// <summary>The subcommand, printing its tables to <paramref name="context"/>'s standard output and errors to its standard error.</summary>
+    public AgreementCommand(CommandContext context)
+        : base("agreement", DescriptionText)
     {
+        var (stdout, stderr) = (context.Stdout, context.Stderr);
         var input = new Option<string>("--input") { Description = "CSV of codes: wide (one row per item, one column per annotator; name them with --annotators) or long (item,annotator,label rows).", Required = true };
         var annotators = new Option<string?>("--annotators") { Description = "Wide format: the annotator columns, comma separated (two or more). Without it the input is read as long format." };
         var textColumn = new Option<string>("--text-column") { Description = "The text column (needed with --model; copied to --disagreements when present).", DefaultValueFactory = _ => "text" };
@@ -32,11 +36,8 @@ public static class AgreementCommand
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap replicates for the 95% intervals (items resampled with replacement).", DefaultValueFactory = _ => AgreementReport.DefaultReplicates };
         var seed = new Option<int>("--seed") { Description = "Bootstrap seed: the same seed gives the same intervals.", DefaultValueFactory = _ => TrainingOptions.DefaultSeed };
 
-        var command = new Command("agreement", "Inter-annotator agreement: Cohen's kappa per pair, Fleiss' kappa, Krippendorff's alpha (nominal), per-label agreement, each with a seeded bootstrap 95% interval; --model adds the model as a coder.")
-        {
-            input, annotators, textColumn, itemColumn, annotatorColumn, labelColumn, model, disagreements, json, force, bootstrap, seed,
-        };
-        command.SetAction(parse => CommandShell.Guard(stderr, () =>
+        foreach (var option in new Option[] { input, annotators, textColumn, itemColumn, annotatorColumn, labelColumn, model, disagreements, json, force, bootstrap, seed }) Options.Add(option);
+        SetAction(parse => CommandShell.Guard(stderr, () =>
         {
             var inputPath = parse.GetValue(input)!;
             var modelPath = parse.GetValue(model);
@@ -81,7 +82,6 @@ public static class AgreementCommand
             }
             return ExitCodes.Success;
         }));
-        return command;
     }
 
     private static void CheckOutput(string inputPath, string path, string what, bool force)

@@ -7,17 +7,21 @@ using Classifier.Core.IO;
 using Classifier.Core.Training;
 using Classifier.Core.Trust;
 
-namespace Classifier.Training;
+namespace Classifier.Training.Commands;
 
 /// <summary>
 /// <c>classifier-train audit</c>: lists the rows of a labeled CSV whose label is probably wrong
 /// (cross-validated out-of-fold probabilities, then confident learning), for a person to review.
 /// </summary>
-public static class AuditCommand
+internal sealed class AuditCommand : Command
 {
-    /// <summary>The subcommand, writing its progress and tables to <paramref name="stdout"/> and errors to <paramref name="stderr"/>.</summary>
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    private const string DescriptionText = "List the rows of a labeled CSV whose label is probably wrong (cross-validated out-of-fold probabilities, confident learning with per-class thresholds), most likely wrong first, with the per-class estimated noise.";
+
+    /// <summary>The subcommand, writing its progress and tables to <paramref name="context"/>'s standard output and errors to its standard error.</summary>
+    public AuditCommand(CommandContext context)
+        : base("audit", DescriptionText)
     {
+        var (stdout, stderr) = (context.Stdout, context.Stderr);
         var defaults = new TrainingJobOptions();
         var data = new Option<string>("--data") { Description = "Labeled CSV to audit.", DefaultValueFactory = _ => defaults.DataPath };
         var output = new Option<string>("--output") { Description = "Where to write the listing (the input's columns, then row, rank, suggested_label, p_given, p_suggested).", Required = true };
@@ -26,36 +30,31 @@ public static class AuditCommand
         var labelColumn = new Option<string>("--label-column") { Description = "Name of the label column.", DefaultValueFactory = _ => defaults.LabelColumn };
         var folds = new Option<int>("--folds") { Description = "Stratified cross-validation folds (each row is scored by the fold model that did not train on it).", DefaultValueFactory = _ => 5 };
         var seed = new Option<int>("--seed") { Description = "Random seed: the same seed and data give the same listing.", DefaultValueFactory = _ => TrainingOptions.DefaultSeed };
-        var trainer = new Option<string>("--trainer") { Description = "sdca | lbfgs | fasttree.", DefaultValueFactory = _ => defaults.Trainer!.Value.Name() };
-        trainer.AcceptOnlyFromAmong([.. TrainerKinds.All.Select(k => k.Name())]);
-        var features = new Option<string>("--features") { Description = "ngrams | embeddings | both.", DefaultValueFactory = _ => FeatureOptions.Default.Set.Name() };
-        features.AcceptOnlyFromAmong([.. FeatureSets.All.Select(f => f.Name())]);
+        var trainer = OptionRules.Choice("--trainer", "sdca | lbfgs | fasttree.", defaults.Trainer!.Value);
+        var features = OptionRules.Choice("--features", "ngrams | embeddings | both.", FeatureOptions.Default.Set);
         var wordNgrams = new Option<int>("--word-ngrams") { Description = "Longest word n-gram.", DefaultValueFactory = _ => FeatureOptions.Default.WordNgramLength };
         var charNgrams = new Option<string>("--char-ngrams") { Description = "Character n-gram lengths, comma separated ('' for none).", DefaultValueFactory = _ => string.Join(",", FeatureOptions.Default.CharNgramLengths) };
         var maxNgrams = new Option<int>("--max-ngrams") { Description = "Cap on n-grams kept per block.", DefaultValueFactory = _ => FeatureOptions.Default.MaxWordNgrams };
         var l2 = new Option<float?>("--l2") { Description = "L2 regularization of sdca and lbfgs (default: the trainer's own)." };
 
-        var command = new Command("audit", "List the rows of a labeled CSV whose label is probably wrong (cross-validated out-of-fold probabilities, confident learning with per-class thresholds), most likely wrong first, with the per-class estimated noise.")
+        foreach (var option in new Option[] { data, output, force, textColumn, labelColumn, folds, seed, trainer, features, wordNgrams, charNgrams, maxNgrams, l2 }) Options.Add(option);
+        SetAction(parse => CommandShell.Guard(stderr, () =>
         {
-            data, output, force, textColumn, labelColumn, folds, seed, trainer, features, wordNgrams, charNgrams, maxNgrams, l2,
-        };
-        command.SetAction(parse => CommandShell.Guard(stderr, () =>
-        {
-            FeatureSets.TryParse(parse.GetValue(features)!, out var featureSet);
-            TrainerKinds.TryParse(parse.GetValue(trainer)!, out var kind);
+            var featureSet = features.ValueIn(parse);
+            var kind = trainer.ValueIn(parse);
             var options = new TrainingOptions
             {
                 Trainer = kind,
                 Folds = parse.GetValue(folds),
                 Seed = parse.GetValue(seed),
-                L2 = Program.NonNegative(parse.GetValue(l2)),
+                L2 = TrainingArguments.NonNegative(parse.GetValue(l2)),
                 Features = FeatureOptions.Default with
                 {
                     Set = featureSet,
-                    WordNgramLength = Program.Positive(parse.GetValue(wordNgrams), "--word-ngrams"),
-                    CharNgramLengths = Program.ParseLengths(parse.GetValue(charNgrams) ?? ""),
-                    MaxWordNgrams = Program.Positive(parse.GetValue(maxNgrams), "--max-ngrams"),
-                    MaxCharNgrams = Program.Positive(parse.GetValue(maxNgrams), "--max-ngrams"),
+                    WordNgramLength = OptionRules.Positive(parse.GetValue(wordNgrams), "--word-ngrams"),
+                    CharNgramLengths = TrainingArguments.ParseLengths(parse.GetValue(charNgrams) ?? ""),
+                    MaxWordNgrams = OptionRules.Positive(parse.GetValue(maxNgrams), "--max-ngrams"),
+                    MaxCharNgrams = OptionRules.Positive(parse.GetValue(maxNgrams), "--max-ngrams"),
                 },
             };
             if (options.Folds < 2) throw ClassifierException.Arguments($"--folds must be at least 2 (got {options.Folds}).");
@@ -65,7 +64,6 @@ public static class AuditCommand
             Run(dataPath, outputPath, parse.GetValue(textColumn)!, parse.GetValue(labelColumn)!, options, stdout);
             return ExitCodes.Success;
         }));
-        return command;
     }
 
     /// <summary>Fails before minutes of cross-validation: the listing never replaces the input, nor an existing file without --force.</summary>

@@ -7,18 +7,20 @@ using Classifier.Core.Model;
 using Classifier.Core.Scoring;
 using Classifier.Core.Trust;
 
-namespace Classifier.Scoring;
+namespace Classifier.Scoring.Commands;
 
 /// <summary>
 /// <c>classifier-score drift</c>: is a corpus like the data the model learned from? Unknown words and
 /// n-grams, top-label confidence against the out-of-fold confidence, predicted-label mix, nearest training
 /// texts for embeddings models, a verdict, and the worst-covered rows.
 /// </summary>
-public static class DriftCommand
+internal sealed class DriftCommand : Command
 {
-    /// <summary>The subcommand, printing its report to <paramref name="stdout"/> and errors to <paramref name="stderr"/>.</summary>
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    /// <summary>The subcommand, printing its report to <paramref name="context"/>'s standard output and errors to its standard error.</summary>
+    public DriftCommand(CommandContext context)
+        : base("drift", "Compare a corpus with the model's training data: unknown words and n-grams, top-label confidence vs out-of-fold confidence, predicted-label mix, nearest training texts (embeddings models); verdict close, shifted or far.")
     {
+        var (stdout, stderr) = (context.Stdout, context.Stderr);
         var defaults = new ScoringJobOptions();
         var model = new Option<string>("--model") { Description = "The model zip (its card beside it holds the training side).", DefaultValueFactory = _ => defaults.ModelPath };
         var input = new Option<string>("--input") { Description = "The corpus CSV to compare with the training data.", Required = true };
@@ -32,15 +34,12 @@ public static class DriftCommand
         var seed = new Option<int>("--seed") { Description = "Sampling seed.", DefaultValueFactory = _ => new DriftOptions().Seed };
         var force = new Option<bool>("--force") { Description = "Replace an existing --output (never the input)." };
 
-        var command = new Command("drift", "Compare a corpus with the model's training data: unknown words and n-grams, top-label confidence vs out-of-fold confidence, predicted-label mix, nearest training texts (embeddings models); verdict close, shifted or far.")
-        {
-            model, input, output, worst, textColumn, training, trainingText, trainingLabel, maxRows, seed, force,
-        };
-        command.SetAction(parse => CommandShell.Guard(stderr, () =>
+        foreach (var option in new Option[] { model, input, output, worst, textColumn, training, trainingText, trainingLabel, maxRows, seed, force }) Options.Add(option);
+        SetAction(parse => CommandShell.Guard(stderr, () =>
         {
             var inputPath = parse.GetValue(input)!;
             var outputPath = parse.GetValue(output);
-            var worstCount = Positive(parse.GetValue(worst), "--worst");
+            var worstCount = OptionRules.Positive(parse.GetValue(worst), "--worst");
             if (outputPath is not null)
             {
                 if (File.Exists(inputPath) && Path.GetFullPath(outputPath) == Path.GetFullPath(inputPath))
@@ -54,7 +53,7 @@ public static class DriftCommand
                 TrainingPath = parse.GetValue(training),
                 TrainingTextColumn = parse.GetValue(trainingText)!,
                 TrainingLabelColumn = parse.GetValue(trainingLabel)!,
-                MaxRows = Positive(parse.GetValue(maxRows), "--max-rows"),
+                MaxRows = OptionRules.Positive(parse.GetValue(maxRows), "--max-rows"),
                 Seed = parse.GetValue(seed),
             };
             var loaded = ModelStore.Load(parse.GetValue(model)!);
@@ -67,11 +66,7 @@ public static class DriftCommand
             }
             return ExitCodes.Success;
         }));
-        return command;
     }
-
-    private static int Positive(int value, string option) =>
-        value > 0 ? value : throw ClassifierException.Arguments($"{option} must be positive (got {value}).");
 
     private static string P(double v) => v.ToString("0.0%", CultureInfo.InvariantCulture);
 
