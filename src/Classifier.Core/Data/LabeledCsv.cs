@@ -1,4 +1,3 @@
-using CsvHelper;
 
 namespace Classifier.Core.Data;
 
@@ -43,31 +42,15 @@ public static class LabeledCsv
     public static LabeledData Read(string path, string textColumn = "text", string labelColumn = "label", string? groupColumn = null)
     {
         if (string.IsNullOrWhiteSpace(path)) throw ClassifierException.Arguments("No data file given.");
-        if (Directory.Exists(path)) throw ClassifierException.Input($"{path}: is a folder, not a CSV file.");
-        if (!File.Exists(path)) throw ClassifierException.Input($"{path}: file not found.");
-
-        var options = new CsvReaderOptions
-        {
-            Separator = ',',
-            TrackLineNumbers = true,
-            MalformedData = CsvMalformedDataHandling.Throw,
-            FieldCountMismatch = CsvFieldCountHandling.Throw,
-        };
-
         var rows = new List<LabeledExample>();
         List<string>? groups = null;
         int emptyText = 0, emptyLabel = 0;
-        try
+        StrictCsv.Read(path, (reader, headers) =>
         {
-            using var reader = CsvReader.FromFile(path, options);
-            var headers = reader.Headers;
-            if (headers.Count == 0) throw ClassifierException.Input($"{path}: the file is empty (no header row).");
-            if (headers.Any(h => h.Contains('\0'))) throw ClassifierException.Input(Scoring.CsvRowSource.Utf16Message(path));
-
-            var textIndex = ColumnIndex(path, headers, textColumn, "text");
-            var labelIndex = ColumnIndex(path, headers, labelColumn, "label");
-            var groupIndex = groupColumn is null ? -1 : FindColumn(headers, groupColumn);
-            if (groupIndex >= 0) groups = [];
+            var textIndex = StrictCsv.Column(path, headers, textColumn, "text");
+            var labelIndex = StrictCsv.Column(path, headers, labelColumn, "label");
+            var groupIndex = groupColumn is null ? null : StrictCsv.IndexOf(headers, groupColumn);
+            if (groupIndex is not null) groups = [];
 
             while (reader.Read())
             {
@@ -76,21 +59,10 @@ public static class LabeledCsv
                 if (string.IsNullOrWhiteSpace(text)) { emptyText++; continue; }
                 if (label.Length == 0) { emptyLabel++; continue; }
                 rows.Add(new LabeledExample(text, label));
-                groups?.Add(reader.GetString(groupIndex).Trim());
+                groups?.Add(reader.GetString(groupIndex!.Value).Trim());
             }
-        }
-        catch (CsvFormatException e)
-        {
-            throw ClassifierException.Input($"{path}: malformed CSV: {ClassifierException.FirstLine(e.Message)}", e);
-        }
-        catch (IOException e)
-        {
-            throw ClassifierException.Input($"{path}: cannot read the file: {ClassifierException.FirstLine(e.Message)}", e);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw ClassifierException.Input($"{path}: cannot read the file: permission denied.", e);
-        }
+            return rows.Count;
+        });
 
         if (rows.Count == 0)
         {
@@ -99,22 +71,5 @@ public static class LabeledCsv
         }
 
         return new LabeledData(path, rows, emptyText, emptyLabel, groups) { GroupColumn = groups is null ? null : groupColumn };
-    }
-
-    private static int FindColumn(IReadOnlyList<string> headers, string name)
-    {
-        for (var i = 0; i < headers.Count; i++)
-        {
-            if (string.Equals(headers[i].Trim(), name, StringComparison.OrdinalIgnoreCase)) return i;
-        }
-        return -1;
-    }
-
-    private static int ColumnIndex(string path, IReadOnlyList<string> headers, string name, string role)
-    {
-        var index = FindColumn(headers, name);
-        if (index >= 0) return index;
-        var found = string.Join(", ", headers.Select(h => $"'{h}'"));
-        throw ClassifierException.Input($"{path}: no {role} column '{name}' (columns found: {found}).");
     }
 }

@@ -245,44 +245,25 @@ internal static class DriftCheck
 
     private static (List<(long Row, string Text)> Rows, long Total) Sample(string path, DriftOptions options)
     {
-        if (Directory.Exists(path)) throw ClassifierException.Input($"{path}: is a folder, not a CSV file.");
-        if (!File.Exists(path)) throw ClassifierException.Input($"{path}: file not found.");
         var kept = new List<(long, string)>();
         var random = new Random(options.Seed);
-        long rows = 0, seen = 0;
-        try
+        long seen = 0;
+        var rows = Data.StrictCsv.Read(path, (reader, headers) =>
         {
-            using var reader = CsvReader.FromFile(path, new CsvReaderOptions
-            {
-                Separator = ',', TrackLineNumbers = true, MalformedData = CsvMalformedDataHandling.Throw, FieldCountMismatch = CsvFieldCountHandling.Throw,
-            });
-            var headers = reader.Headers;
-            if (headers.Count == 0) throw ClassifierException.Input($"{path}: the file is empty (no header row).");
-            var text = -1;
-            for (var i = 0; i < headers.Count; i++)
-            {
-                if (string.Equals(headers[i].Trim(), options.TextColumn, StringComparison.OrdinalIgnoreCase)) { text = i; break; }
-            }
-            if (text < 0) throw ClassifierException.Input($"{path}: no text column '{options.TextColumn}' (columns found: {string.Join(", ", headers.Select(h => $"'{h}'"))}).");
+            var text = Data.StrictCsv.Column(path, headers, options.TextColumn, "text");
+            long count = 0;
             while (reader.Read())
             {
-                rows++;
+                count++;
                 var value = reader.GetString(text);
                 if (string.IsNullOrWhiteSpace(value)) continue;
                 seen++;
                 // Reservoir sampling: a uniform, seeded sample of any corpus in one pass.
-                if (kept.Count < options.MaxRows) kept.Add((rows, value));
-                else if (random.NextInt64(seen) is var j && j < options.MaxRows) kept[(int)j] = (rows, value);
+                if (kept.Count < options.MaxRows) kept.Add((count, value));
+                else if (random.NextInt64(seen) is var j && j < options.MaxRows) kept[(int)j] = (count, value);
             }
-        }
-        catch (CsvFormatException e)
-        {
-            throw ClassifierException.Input($"{path}: malformed CSV: {ClassifierException.FirstLine(e.Message)}", e);
-        }
-        catch (IOException e)
-        {
-            throw ClassifierException.Input($"{path}: cannot read the file: {ClassifierException.FirstLine(e.Message)}", e);
-        }
+            return count;
+        });
         kept.Sort((a, b) => a.Item1.CompareTo(b.Item1));
         return (kept, rows);
     }

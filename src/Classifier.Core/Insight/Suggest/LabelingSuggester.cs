@@ -123,46 +123,17 @@ internal static class LabelingSuggester
     /// <summary>Streams every data row of the corpus as (1-based row, text, source); returns the row count.</summary>
     private static long Stream(string path, SuggestOptions options, Action<long, string, string> onRow)
     {
-        if (Directory.Exists(path)) throw ClassifierException.Input($"{path}: is a folder, not a CSV file.");
-        if (!File.Exists(path)) throw ClassifierException.Input($"{path}: file not found.");
-        long rows = 0;
-        try
+        return StrictCsv.Read(path, (reader, headers) =>
         {
-            using var reader = CsvReader.FromFile(path, new CsvReaderOptions
-            {
-                Separator = ',',
-                TrackLineNumbers = true,
-                MalformedData = CsvMalformedDataHandling.Throw,
-                FieldCountMismatch = CsvFieldCountHandling.Throw,
-            });
-            var headers = reader.Headers;
-            if (headers.Count == 0) throw ClassifierException.Input($"{path}: the file is empty (no header row).");
-            var textIndex = IndexOf(headers, options.TextColumn)
-                ?? throw ClassifierException.Input($"{path}: no text column '{options.TextColumn}' (columns found: {string.Join(", ", headers.Select(h => $"'{h}'"))}).");
-            var sourceIndex = IndexOf(headers, options.SourceColumn);
+            var textIndex = StrictCsv.Column(path, headers, options.TextColumn, "text");
+            var sourceIndex = StrictCsv.IndexOf(headers, options.SourceColumn);
+            long rows = 0;
             while (reader.Read())
             {
                 rows++;
                 onRow(rows, reader.GetString(textIndex), sourceIndex is { } s ? reader.GetString(s) : "");
             }
-        }
-        catch (CsvFormatException e)
-        {
-            throw ClassifierException.Input($"{path}: malformed CSV: {ClassifierException.FirstLine(e.Message)}", e);
-        }
-        catch (IOException e)
-        {
-            throw ClassifierException.Input($"{path}: cannot read the file: {ClassifierException.FirstLine(e.Message)}", e);
-        }
-        return rows;
-    }
-
-    private static int? IndexOf(IReadOnlyList<string> headers, string name)
-    {
-        for (var i = 0; i < headers.Count; i++)
-        {
-            if (string.Equals(headers[i].Trim(), name, StringComparison.OrdinalIgnoreCase)) return i;
-        }
-        return null;
+            return rows;
+        });
     }
 }
