@@ -37,6 +37,9 @@ public static class Program
             case "predict-batch":
                 PredictBatch(Arg("--model", "models/stance-embeddings.zip"), Arg("--input", "bench/out/embeddings-corpus.csv"), int.Parse(Arg("--size", "64")), int.Parse(Arg("--repeats", "20")));
                 return 0;
+            case "fidelity":
+                Fidelity(Arg("--data", "data/stance-test.csv,data/stance-ood.csv,data/stance-dev.csv").Split(','));
+                return 0;
             case "vectors":
                 Vectors(Arg("--input", "bench/out/embeddings-corpus.csv"), int.Parse(Arg("--rows", "200")), Arg("--out", "bench/out/dotnet-vectors.csv"));
                 return 0;
@@ -90,10 +93,10 @@ public static class Program
         foreach (var config in configs.Split(','))
         {
             var parts = config.Split('x').Select(int.Parse).ToArray();
-            using var encoder = new MiniLmEncoder(precision, parts[0], parts[1]) { BatchSize = parts[2] };
+            using var encoder = new MiniLmEncoder(precision, parts[0], parts[1]) { BatchSize = parts[2], MaxBatchTokens = parts.Length > 3 ? parts[3] : MiniLmEncoder.DefaultMaxBatchTokens };
             encoder.Encode(texts[..Math.Min(64, texts.Length)]);
             var (seconds, cpu) = Time(() => encoder.Encode(texts));
-            Report($"{precision.Name()} lanes {parts[0]} x intra-op {parts[1]}, batch {parts[2]}", texts.Length, seconds, cpu);
+            Report($"{precision.Name()} lanes {parts[0]} x intra-op {parts[1]}, batch {parts[2]}, {encoder.MaxBatchTokens} pieces", texts.Length, seconds, cpu);
         }
     }
 
@@ -114,6 +117,19 @@ public static class Program
         }
         times.Sort();
         Console.WriteLine($"PredictBatch of {size}: median {times[times.Count / 2]:0.000} s, worst {times[^1]:0.000} s over {repeats} batches (load {Load()})");
+    }
+
+    /// <summary>How close int8 vectors are to fp32 ones (cosine) on the given files' texts, and the int8 encode rate.</summary>
+    private static void Fidelity(string[] files)
+    {
+        var texts = files.SelectMany(f => LabeledCsv.Read(f).Rows).Select(r => EmbeddingText.Clean(r.Text)).Distinct(StringComparer.Ordinal).ToArray();
+        using var fp32 = new MiniLmEncoder(EmbeddingsPrecision.Fp32);
+        using var int8 = new MiniLmEncoder(EmbeddingsPrecision.Int8);
+        var a = fp32.Encode(texts);
+        var (seconds, cpu) = Time(() => int8.Encode(texts));
+        var b = int8.Encode(texts);
+        var cos = a.Zip(b, (x, y) => (double)x.Zip(y, (p, q) => p * q).Sum()).OrderBy(c => c).ToArray();
+        Console.WriteLine($"int8 ({Int8Quantizer.NativeCodes} weight codes): {texts.Length} texts, cosine mean {cos.Average():0.00000} p1 {cos[cos.Length / 100]:0.00000} min {cos[0]:0.00000}; 1-cos mean {1 - cos.Average():0.00e0}; int8 {cpu:0.0} CPU s");
     }
 
     /// <summary>Our vectors of the first rows, for the PyTorch peer's agreement check.</summary>

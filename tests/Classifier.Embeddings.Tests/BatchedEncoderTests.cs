@@ -136,8 +136,9 @@ public sealed class Int8EncoderTests
         var fp32 = SentenceEmbedder.Encoder().Encode(texts);
         var int8 = SentenceEmbedder.Encoder(EmbeddingsPrecision.Int8).Encode(texts);
         var cosines = fp32.Zip(int8, (a, b) => a.Zip(b, (x, y) => (double)x * y).Sum()).ToArray();
-        Assert.True(cosines.Average() > 0.98, $"mean cosine {cosines.Average():0.0000}");
-        Assert.True(cosines.Min() > 0.95, $"lowest cosine {cosines.Min():0.0000}");
+        // Measured 0.9989 and 0.9949 on 2,020 texts (docs/embeddings-performance.md); the symmetric 7-bit form of before gave 0.9959 and 0.9848.
+        Assert.True(cosines.Average() > 0.998, $"mean cosine {cosines.Average():0.0000}");
+        Assert.True(cosines.Min() > 0.99, $"lowest cosine {cosines.Min():0.0000}");
         foreach (var v in int8) Assert.Equal(1.0, Math.Sqrt(v.Sum(x => (double)x * x)), precision: 4);
         // Not the fp32 encoder under another name.
         Assert.True(cosines.Max() < 0.999999);
@@ -158,6 +159,37 @@ public sealed class Int8EncoderTests
     }
 
     [Fact]
+    public void unsigned_weight_codes_give_the_same_vectors_as_signed_ones()
+    {
+        // The form used where ONNX Runtime's u8×s8 kernel saturates (x64 without VNNI): the same integers, so the same vectors.
+        var texts = LabeledCsv.Read(Repo.File("data", "stance-test.csv")).Rows.Take(40).Select(r => EmbeddingText.Clean(r.Text)).ToArray();
+        using var signed = new MiniLmEncoder(EmbeddingsPrecision.Int8, 1, 1, Int8Quantizer.WeightCodes.Signed);
+        using var unsigned = new MiniLmEncoder(EmbeddingsPrecision.Int8, 1, 1, Int8Quantizer.WeightCodes.Unsigned);
+        var a = signed.Encode(texts);
+        var b = unsigned.Encode(texts);
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var worst = a[i].Zip(b[i], (x, y) => Math.Abs(x - y)).Max();
+            Assert.True(worst <= 1e-6f, $"row {i}: {worst:E2}");
+        }
+    }
+
+    [Fact]
+    public void the_probe_says_signed_exactly_when_the_signed_kernel_is_exact_here()
+    {
+        // What the probe checks, on the kernel that must always be exact: 255 x 127 x 384 in every cell.
+        var model = Int8Quantizer.ProbeModel(16, 384, 16);
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(model);
+        var a = Enumerable.Repeat((byte)255, 16 * 384).ToArray();
+        using var input = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(a, [16, 384]);
+        using var results = session.Run(new Microsoft.ML.OnnxRuntime.RunOptions(), new Dictionary<string, Microsoft.ML.OnnxRuntime.OrtValue> { ["a"] = input }, ["y"]);
+        var y = results[0].GetTensorDataAsSpan<int>().ToArray();
+        Assert.Equal(256, y.Length);
+        // On this machine the signed kernel is exact exactly when the probe says so.
+        Assert.Equal(Int8Quantizer.NativeCodes == Int8Quantizer.WeightCodes.Signed, y.All(v => v == 255 * 127 * 384));
+    }
+
+    [Fact]
     public void every_constant_weight_matmul_is_rewritten()
     {
         var fp32 = SentenceTransformers.ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx");
@@ -165,5 +197,30 @@ public sealed class Int8EncoderTests
         // 6 layers x (query, key, value, attention output, two feed-forward) MatMuls.
         Assert.Equal(36, Int8Quantizer.LastRewritten);
         Assert.True(int8.Length < fp32.Length * 0.7, $"{int8.Length:N0} bytes of {fp32.Length:N0}");
+    }
+
+    [Fact]
+    public void batches_cover_every_text_once_within_the_piece_budget()
+    {
+        var lengths = Enumerable.Range(0, 1000).Select(i => 3 + i * 253 / 999).ToArray();
+        var batches = MiniLmEncoder.Batches(lengths, batchSize: 64, maxTokens: 1024, lanes: 2);
+        Assert.Equal(Enumerable.Range(0, 1000), batches.SelectMany(b => Enumerable.Range(b.Start, b.Count)));
+        Assert.All(batches, b => Assert.True(b.Count == 1 || b.Count * lengths[b.Start + b.Count - 1] <= 1024, $"{b.Count} texts of {lengths[b.Start + b.Count - 1]}"));
+        // Each batch as large as the limits allow: 64 texts, or one more would pass the budget.
+        foreach (var (start, count) in batches.SkipLast(1))
+            Assert.True(count == 64 || (count + 1) * lengths[start + count] > 1024, $"batch at {start} stopped at {count}");
+        Assert.Equal(64, MiniLmEncoder.Batches(Enumerable.Repeat(10, 200).ToArray(), 64, 1024, 2)[0].Count);
+        // The longest texts (256 pieces) go in batches of 4.
+        Assert.Equal(4, batches[^2].Count);
+    }
+
+    [Fact]
+    public void a_request_smaller_than_a_batch_per_lane_is_shared_by_the_lanes()
+    {
+        var lengths = Enumerable.Repeat(20, 64).ToArray();
+        Assert.Equal([(0, 32), (32, 32)], MiniLmEncoder.Batches(lengths, batchSize: 64, maxTokens: 1024, lanes: 2));
+        Assert.Equal([(0, 1)], MiniLmEncoder.Batches([7], batchSize: 64, maxTokens: 1024, lanes: 2));
+        // A text longer than the budget still gets a batch of its own.
+        Assert.Equal([(0, 1), (1, 1)], MiniLmEncoder.Batches([600, 700], batchSize: 64, maxTokens: 512, lanes: 1));
     }
 }

@@ -1,44 +1,70 @@
 using System.Buffers.Binary;
 using System.Text;
 using Classifier.Onnx;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Classifier.Embeddings.Batched;
 
 /// <summary>
 /// Dynamic quantization of an ONNX model's MatMul weights, done once on the model bytes: every MatMul
-/// whose second input is a constant 2-D float initializer becomes a <c>MatMulInteger</c> on int8
-/// weights (symmetric, one scale per output column), fed by activations quantized to 8 bits per
-/// token (one scale per row of the input: its largest magnitude maps to 127), and scaled back to
-/// float. Every other byte of the model is copied as it is.
+/// whose second input is a constant 2-D float initializer becomes a <c>MatMulInteger</c> on 8-bit
+/// weights (symmetric, one scale per output column), fed by activations quantized to 8 bits per token
+/// over the token's own [min, max] (asymmetric), and scaled back to float. Every other byte of the
+/// model is copied as it is.
 /// </summary>
 /// <remarks>
-/// Per token, not per tensor as ONNX Runtime's <c>DynamicQuantizeMatMul</c> does: a per-tensor scale
-/// comes from the whole batch (padding included), so a text's vector would change with the texts
-/// batched beside it, and the batched path could not equal the mapping's row-by-row vectors. Per
-/// token, the integer product is exact and every float step is element-wise, so it does.
-/// Weights use 7 bits (-63..63), as ONNX Runtime's quantizer does with reduce_range: its u8×s8 kernels
-/// on CPUs without VNNI add pairs of products in 16 bits, which 8-bit weights can saturate (other
-/// vectors on other machines); 7 bits cannot. docs/performance.md has the speed and accuracy figures.
+/// <para>Per token, not per tensor as ONNX Runtime's <c>DynamicQuantizeMatMul</c> does: a per-tensor
+/// scale comes from the whole batch (padding included), so a text's vector would change with the
+/// texts batched beside it. Per token, the integer product is exact and every float step is element-wise,
+/// so it does not. Asymmetric, because the inputs of BERT's MatMuls are skewed (LayerNorm outputs with a
+/// few large channels, GELU outputs above -0.17): over [min, max] the 256 codes are used where values
+/// are, which halved the vectors' error against fp32 (docs/embeddings-performance.md). The tokens'
+/// codes are computed once per tensor and shared by the MatMuls that read it (query, key and value).</para>
+/// <para>Weights use the full 8 bits (-127..127). ONNX Runtime's u8×s8 kernel for x64 CPUs without VNNI
+/// adds pairs of products in 16 bits and can saturate; <see cref="NativeCodes"/> runs a probe once per
+/// process, and where the signed kernel saturates the weights are stored as unsigned codes (w + 128,
+/// zero point 128), whose kernel is exact. Both give the same integers, so the same vectors.</para>
 /// </remarks>
 internal static class Int8Quantizer
 {
-    // ModelProto, GraphProto, NodeProto, TensorProto and OperatorSetIdProto field numbers (onnx.proto).
-    private const int ModelGraph = 7, ModelOpset = 8;
-    private const int GraphNode = 1, GraphInitializer = 5;
+    // ModelProto, GraphProto, NodeProto, TensorProto, ValueInfoProto and OperatorSetIdProto field numbers (onnx.proto).
+    private const int ModelIrVersion = 1, ModelGraph = 7, ModelOpset = 8;
+    private const int GraphNode = 1, GraphName = 2, GraphInitializer = 5, GraphInput = 11, GraphOutput = 12;
     private const int NodeInput = 1, NodeOutput = 2, NodeName = 3, NodeOpType = 4, NodeAttribute = 5, NodeDomain = 7;
     private const int TensorDims = 1, TensorDataType = 2, TensorFloatData = 4, TensorName = 8, TensorRawData = 9;
     private const int AttributeName = 1, AttributeInt = 3, AttributeInts = 8, AttributeType = 20, IntAttribute = 2, IntsAttribute = 7;
-    private const int FloatType = 1, Uint8Type = 2, Int8Type = 3;
+    private const int FloatType = 1, Uint8Type = 2, Int8Type = 3, Int32Type = 6;
     private const string Prefix = "q8_";
 
     /// <summary>The rewrite's version: part of the cached int8 model's name, so a changed rewrite is never read from an old file.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
+
+    /// <summary>Largest quantized weight magnitude.</summary>
+    internal const int WeightLimit = 127;
+
+    /// <summary>How the 8-bit weights are stored.</summary>
+    internal enum WeightCodes
+    {
+        /// <summary>int8 codes, the fast u8×s8 kernel (VNNI on x64, dot products on Arm).</summary>
+        Signed,
+
+        /// <summary>uint8 codes (w + 128, zero point 128), the u8×u8 kernel: exact where u8×s8 saturates.</summary>
+        Unsigned,
+    }
+
+    private static readonly Lazy<WeightCodes> Native = new(ProbeNativeCodes);
+
+    /// <summary>How weights are stored on this machine: signed unless ONNX Runtime's u8×s8 kernel saturates here.</summary>
+    public static WeightCodes NativeCodes => Native.Value;
 
     /// <summary>How many MatMuls the last call rewrote (for the tests and the log).</summary>
     public static int LastRewritten { get; private set; }
 
-    /// <summary>The model with its constant-weight MatMuls on 8-bit weights.</summary>
-    public static byte[] Quantize(byte[] model)
+    /// <summary>The model with its constant-weight MatMuls on 8-bit weights, stored as this machine's kernel needs.</summary>
+    public static byte[] Quantize(byte[] model) => Quantize(model, NativeCodes);
+
+    /// <summary>The model with its constant-weight MatMuls on 8-bit weights stored as <paramref name="codes"/>.</summary>
+    public static byte[] Quantize(byte[] model, WeightCodes codes)
     {
         var graphField = ProtoWire.Fields(model).Single(f => f.Number == ModelGraph && f.Wire == ProtoWire.LengthDelimited);
         var graph = ProtoWire.Payload(model, graphField);
@@ -60,12 +86,14 @@ internal static class Int8Quantizer
             if (f.Number != GraphInitializer || f.Wire != ProtoWire.LengthDelimited) continue;
             var tensor = ProtoWire.Payload(graph, f);
             if (ProtoWire.ReadString(tensor, TensorName) is not { } name || !matMulUses.ContainsKey(name)) continue;
-            if (ReadFloatMatrix(tensor) is { } matrix) quantized[name] = [.. QuantizedTensors(name, matrix.Dims, matrix.Values)];
+            if (ReadFloatMatrix(tensor) is { } matrix) quantized[name] = [.. QuantizedTensors(name, matrix.Dims, matrix.Values, codes)];
         }
         LastRewritten = quantized.Count;
 
         // One pass in order (ONNX wants nodes sorted): each rewritten MatMul replaced in place by its
-        // nodes, float weights no other node reads left out, the quantized tensors appended.
+        // nodes, float weights no other node reads left out, the quantized tensors appended. A tensor's
+        // codes are made where its first MatMul was, which every later reader of it follows.
+        var coded = new Dictionary<string, string>(StringComparer.Ordinal);
         using var newGraph = new MemoryStream(graph.Length);
         foreach (var f in ProtoWire.Fields(graph))
         {
@@ -90,7 +118,16 @@ internal static class Int8Quantizer
             if (inputs.Count != 2 || !quantized.ContainsKey(inputs[1])) return null;
             var outputs = ProtoWire.ReadStrings(node, NodeOutput);
             if (outputs.Count != 1) return null;
-            return PerTokenMatMul(ProtoWire.ReadString(node, NodeName) ?? outputs[0], inputs[0], inputs[1], outputs[0]);
+            var name = ProtoWire.ReadString(node, NodeName) ?? outputs[0];
+            using var nodes = new MemoryStream();
+            if (!coded.TryGetValue(inputs[0], out var codesOf))
+            {
+                codesOf = Prefix + name + "_in_";
+                coded[inputs[0]] = codesOf;
+                TokenCodes(nodes, codesOf, inputs[0]);
+            }
+            QuantizedMatMul(nodes, Prefix + name + "_", codesOf, inputs[1], outputs[0], codes);
+            return nodes.ToArray();
         }
 
         using var output = new MemoryStream((int)newGraph.Length + 4096);
@@ -147,28 +184,38 @@ internal static class Int8Quantizer
         return (name, [.. dims], values);
     }
 
-    /// <summary>Largest quantized weight magnitude: 7 bits (see the class remarks).</summary>
-    internal const int WeightLimit = 63;
-
-    /// <summary>The weight [K, N] as int8, symmetric, with one scale per column n (its largest magnitude maps to <see cref="WeightLimit"/>).</summary>
-    internal static IEnumerable<byte[]> QuantizedTensors(string name, long[] dims, float[] values)
+    /// <summary>
+    /// The weight [K, N] as 8-bit codes, symmetric, with one scale per column n (its largest magnitude maps
+    /// to <see cref="WeightLimit"/>), and the column sums of the dequantized weights (for the activations' offset).
+    /// </summary>
+    internal static IEnumerable<byte[]> QuantizedTensors(string name, long[] dims, float[] values, WeightCodes codes = WeightCodes.Signed)
     {
         var (rows, columns) = ((int)dims[0], (int)dims[1]);
         var scales = new float[columns];
-        var quantized = new byte[values.Length];
+        var quantized = new sbyte[values.Length];
+        var sums = new byte[columns * 4];
         for (var n = 0; n < columns; n++)
         {
             float largest = 0;
             for (var k = 0; k < rows; k++) largest = Math.Max(largest, Math.Abs(values[k * columns + n]));
             var scale = largest == 0 ? 1 : largest / WeightLimit;
             scales[n] = scale;
+            long sum = 0;
             for (var k = 0; k < rows; k++)
-                quantized[k * columns + n] = unchecked((byte)(sbyte)Math.Clamp(MathF.Round(values[k * columns + n] / scale), -WeightLimit, WeightLimit));
+            {
+                var q = (sbyte)Math.Clamp(MathF.Round(values[k * columns + n] / scale), -WeightLimit, WeightLimit);
+                quantized[k * columns + n] = q;
+                sum += q;
+            }
+            BinaryPrimitives.WriteSingleLittleEndian(sums.AsSpan(n * 4), (float)(sum * (double)scale));
         }
-        yield return Tensor(name + "_quantized", [rows, columns], Int8Type, quantized);
+        var bytes = new byte[quantized.Length];
+        for (var i = 0; i < bytes.Length; i++) bytes[i] = codes == WeightCodes.Signed ? unchecked((byte)quantized[i]) : (byte)(quantized[i] + 128);
+        yield return Tensor(name + "_quantized", [rows, columns], codes == WeightCodes.Signed ? Int8Type : Uint8Type, bytes);
         var scaleBytes = new byte[columns * 4];
         for (var n = 0; n < columns; n++) BinaryPrimitives.WriteSingleLittleEndian(scaleBytes.AsSpan(n * 4), scales[n]);
         yield return Tensor(name + "_scale", [columns], FloatType, scaleBytes);
+        yield return Tensor(name + "_colsum", [columns], FloatType, sums);
     }
 
     private static byte[] Tensor(string name, long[] dims, int type, byte[] raw)
@@ -181,41 +228,120 @@ internal static class Int8Quantizer
         return output.ToArray();
     }
 
-    /// <summary>The constants every rewritten MatMul shares: 127, the uint8 zero point 128 (symmetric codes shifted to u8) and a floor for all-zero rows.</summary>
+    /// <summary>The constants every rewritten MatMul shares: 255, the zero points 0 (activations) and 128 (unsigned weights), and a floor for constant rows.</summary>
     private static IEnumerable<byte[]> Constants()
     {
-        yield return Tensor(Prefix + "127", [], FloatType, BitConverter.GetBytes(127f));
-        yield return Tensor(Prefix + "128", [], FloatType, BitConverter.GetBytes(128f));
-        yield return Tensor(Prefix + "zero_point", [], Uint8Type, [128]);
+        yield return Tensor(Prefix + "255", [], FloatType, BitConverter.GetBytes(255f));
+        yield return Tensor(Prefix + "zero", [], Uint8Type, [0]);
+        yield return Tensor(Prefix + "128", [], Uint8Type, [128]);
         yield return Tensor(Prefix + "floor", [], FloatType, BitConverter.GetBytes(1e-30f));
     }
 
     /// <summary>
-    /// y = x·W as: s = max(|x|, per row)/127; q = round(x/s) + 128 as uint8; MatMulInteger(q, W8, 128)
-    /// as float, times s, times W's column scales. One message holding several NodeProtos.
+    /// A tensor x's per-token codes: min and max over the last axis; s = max(max − min, floor)/255;
+    /// codes = round((x − min)/s) as uint8 (0..255). Outputs {p}codes, {p}scale and {p}min.
     /// </summary>
-    private static byte[] PerTokenMatMul(string name, string x, string weight, string y)
+    private static void TokenCodes(Stream output, string p, string x)
     {
-        var n = Prefix + name + "_";
-        using var output = new MemoryStream();
-        void Add(string op, string[] inputs, string result, params byte[][] attributes)
+        Add(output, p, "ReduceMax", [x], p + "max", IntsAttr("axes", -1), IntAttr("keepdims", 1));
+        Add(output, p, "ReduceMin", [x], p + "min", IntsAttr("axes", -1), IntAttr("keepdims", 1));
+        Add(output, p, "Sub", [p + "max", p + "min"], p + "range");
+        Add(output, p, "Max", [p + "range", Prefix + "floor"], p + "ranged");
+        Add(output, p, "Div", [p + "ranged", Prefix + "255"], p + "scale");
+        Add(output, p, "Sub", [x, p + "min"], p + "shifted");
+        Add(output, p, "Div", [p + "shifted", p + "scale"], p + "scaled");
+        Add(output, p, "Round", [p + "scaled"], p + "rounded");
+        Add(output, p, "Cast", [p + "rounded"], p + "codes", IntAttr("to", Uint8Type));
+    }
+
+    /// <summary>
+    /// y = x·W from x's codes: MatMulInteger(codes, W8) as float, times s, times W's column scales, plus
+    /// min × W's column sums (x = s·codes + min, so x·W = s·(codes·W) + min·Σ_k W[k, n]).
+    /// </summary>
+    private static void QuantizedMatMul(Stream output, string p, string x, string weight, string y, WeightCodes codes)
+    {
+        string[] integer = codes == WeightCodes.Signed
+            ? [x + "codes", weight + "_quantized"]
+            : [x + "codes", weight + "_quantized", Prefix + "zero", Prefix + "128"];
+        Add(output, p, "MatMulInteger", integer, p + "product");
+        Add(output, p, "Cast", [p + "product"], p + "float", IntAttr("to", FloatType));
+        Add(output, p, "Mul", [p + "float", x + "scale"], p + "rescaled");
+        Add(output, p, "Mul", [p + "rescaled", weight + "_scale"], p + "main");
+        Add(output, p, "Mul", [x + "min", weight + "_colsum"], p + "offset");
+        Add(output, p, "Add", [p + "main", p + "offset"], y);
+    }
+
+    private static void Add(Stream output, string prefix, string op, string[] inputs, string result, params byte[][] attributes) =>
+        ProtoWire.WriteBytes(output, GraphNode, NodeBytes(prefix + op + "_" + result, op, inputs, result, attributes));
+
+    /// <summary>
+    /// Whether ONNX Runtime's u8×s8 kernel on this machine computes 255·127 products exactly: a 16×384
+    /// by 384×16 MatMulInteger with every code at its largest (what saturates a 16-bit pair sum).
+    /// </summary>
+    private static WeightCodes ProbeNativeCodes()
+    {
+        const int M = 16, K = 384, N = 16;
+        try
         {
-            var node = NodeBytes(n + op + "_" + result, op, inputs, result, attributes);
-            ProtoWire.WriteBytes(output, GraphNode, node);
+            using var session = new InferenceSession(ProbeModel(M, K, N));
+            var a = new byte[M * K];
+            Array.Fill(a, (byte)255);
+            using var input = OrtValue.CreateTensorValueFromMemory(a, [M, K]);
+            using var results = session.Run(new RunOptions(), new Dictionary<string, OrtValue> { ["a"] = input }, ["y"]);
+            var y = results[0].GetTensorDataAsSpan<int>();
+            foreach (var v in y)
+                if (v != 255 * 127 * K) return WeightCodes.Unsigned;
+            return WeightCodes.Signed;
         }
-        Add("Abs", [x], n + "abs");
-        Add("ReduceMax", [n + "abs"], n + "max", IntsAttr("axes", -1), IntAttr("keepdims", 1));
-        Add("Max", [n + "max", Prefix + "floor"], n + "maxed");
-        Add("Div", [n + "maxed", Prefix + "127"], n + "scale");
-        Add("Div", [x, n + "scale"], n + "scaled");
-        Add("Round", [n + "scaled"], n + "rounded");
-        Add("Add", [n + "rounded", Prefix + "128"], n + "shifted");
-        Add("Cast", [n + "shifted"], n + "codes", IntAttr("to", Uint8Type));
-        Add("MatMulInteger", [n + "codes", weight + "_quantized", Prefix + "zero_point"], n + "product");
-        Add("Cast", [n + "product"], n + "float", IntAttr("to", FloatType));
-        Add("Mul", [n + "float", n + "scale"], n + "rescaled");
-        Add("Mul", [n + "rescaled", weight + "_scale"], y);
-        return output.ToArray();
+        catch (OnnxRuntimeException)
+        {
+            // No verdict: the unsigned form is exact everywhere.
+            return WeightCodes.Unsigned;
+        }
+    }
+
+    /// <summary>y = MatMulInteger(a, B) with a uint8 [M, K] input and an int8 [K, N] constant of 127s.</summary>
+    internal static byte[] ProbeModel(int m, int k, int n)
+    {
+        var b = new byte[k * n];
+        Array.Fill(b, (byte)127);
+        using var graph = new MemoryStream();
+        ProtoWire.WriteBytes(graph, GraphNode, NodeBytes("probe", "MatMulInteger", ["a", "b"], "y", []));
+        ProtoWire.WriteBytes(graph, GraphName, Encoding.UTF8.GetBytes("probe"));
+        ProtoWire.WriteBytes(graph, GraphInitializer, Tensor("b", [k, n], Int8Type, b));
+        ProtoWire.WriteBytes(graph, GraphInput, ValueInfo("a", Uint8Type, m, k));
+        ProtoWire.WriteBytes(graph, GraphOutput, ValueInfo("y", Int32Type, m, n));
+        using var model = new MemoryStream();
+        ProtoWire.WriteInt64(model, ModelIrVersion, 7);
+        using (var opset = new MemoryStream())
+        {
+            ProtoWire.WriteBytes(opset, 1, Encoding.UTF8.GetBytes(""));
+            ProtoWire.WriteInt64(opset, 2, 13);
+            ProtoWire.WriteBytes(model, ModelOpset, opset.ToArray());
+        }
+        ProtoWire.WriteBytes(model, ModelGraph, graph.ToArray());
+        return model.ToArray();
+    }
+
+    /// <summary>A ValueInfoProto: name, and a tensor type of the element type and fixed dimensions.</summary>
+    private static byte[] ValueInfo(string name, int elementType, params long[] dims)
+    {
+        using var shape = new MemoryStream();
+        foreach (var d in dims)
+        {
+            using var dim = new MemoryStream();
+            ProtoWire.WriteInt64(dim, 1, d);
+            ProtoWire.WriteBytes(shape, 1, dim.ToArray());
+        }
+        using var tensor = new MemoryStream();
+        ProtoWire.WriteInt64(tensor, 1, elementType);
+        ProtoWire.WriteBytes(tensor, 2, shape.ToArray());
+        using var type = new MemoryStream();
+        ProtoWire.WriteBytes(type, 1, tensor.ToArray());
+        using var info = new MemoryStream();
+        ProtoWire.WriteBytes(info, 1, Encoding.UTF8.GetBytes(name));
+        ProtoWire.WriteBytes(info, 2, type.ToArray());
+        return info.ToArray();
     }
 
     private static byte[] NodeBytes(string name, string op, string[] inputs, string output, byte[][] attributes)

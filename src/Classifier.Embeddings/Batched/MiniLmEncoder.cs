@@ -31,6 +31,9 @@ public sealed class MiniLmEncoder : IDisposable
     /// <summary>Texts per ONNX Runtime call. 64 measured best of 16-128 on 2 cores (docs/performance.md).</summary>
     public const int DefaultBatchSize = 64;
 
+    /// <summary>Default <see cref="MaxBatchTokens"/> (docs/embeddings-performance.md has the sweep).</summary>
+    public const int DefaultMaxBatchTokens = 1024;
+
     private readonly InferenceSession session;
     private readonly string outputName;
     private readonly TokenizerBase tokenizer;
@@ -43,6 +46,12 @@ public sealed class MiniLmEncoder : IDisposable
     /// <param name="lanes">ONNX Runtime calls that may run at once, each on one thread (default: the core count).</param>
     /// <param name="intraOpThreads">Threads inside each call (default 1: the lanes keep the cores busy).</param>
     public MiniLmEncoder(EmbeddingsPrecision precision = EmbeddingsPrecision.Fp32, int lanes = 0, int intraOpThreads = 1)
+        : this(precision, lanes, intraOpThreads, Int8Quantizer.NativeCodes)
+    {
+    }
+
+    /// <summary>As the public constructor, with the int8 weights stored as <paramref name="codes"/> (the tests compare both forms).</summary>
+    internal MiniLmEncoder(EmbeddingsPrecision precision, int lanes, int intraOpThreads, Int8Quantizer.WeightCodes codes)
     {
         Precision = precision;
         Lanes = lanes > 0 ? lanes : Environment.ProcessorCount;
@@ -58,7 +67,7 @@ public sealed class MiniLmEncoder : IDisposable
         };
         // Lanes are the parallelism: without this, every idle intra-op thread spins on a core another lane needs.
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        session = CreateSession(precision, options);
+        session = CreateSession(precision, codes, options);
         // The package pools the first output (the token embeddings); asking for it alone skips the pooler.
         outputName = session.OutputMetadata.Keys.First();
         tokenizer = new MiniLMTokenizer();
@@ -75,8 +84,14 @@ public sealed class MiniLmEncoder : IDisposable
     /// <summary>Threads inside each ONNX Runtime call.</summary>
     public int IntraOpThreads { get; }
 
-    /// <summary>Texts per ONNX Runtime call.</summary>
+    /// <summary>Most texts per ONNX Runtime call.</summary>
     public int BatchSize { get; init; } = DefaultBatchSize;
+
+    /// <summary>
+    /// Most padded word pieces per ONNX Runtime call (texts × the longest of them): long texts go in
+    /// smaller batches, which bounds the activations each call holds (and ONNX Runtime's arena keeps).
+    /// </summary>
+    public int MaxBatchTokens { get; init; } = DefaultMaxBatchTokens;
 
     /// <summary>Texts run through the model since this encoder was made.</summary>
     public long EncodedCount => Interlocked.Read(ref encoded);
@@ -122,20 +137,41 @@ public sealed class MiniLmEncoder : IDisposable
         for (var i = 0; i < order.Length; i++) order[i] = i;
         var lengths = ids.Select(t => t.Length).ToArray();
         Array.Sort(lengths, order);
-        var batches = (order.Length + BatchSize - 1) / BatchSize;
-        if (batches == 1 || Lanes == 1)
+        var batches = Batches(lengths, BatchSize, MaxBatchTokens, Lanes);
+        if (batches.Count == 1 || Lanes == 1)
         {
-            for (var b = 0; b < batches; b++) RunBatch(ids, order, b, output, cancellationToken);
+            foreach (var (start, count) in batches) RunBatch(ids, order, start, count, output, cancellationToken);
             return;
         }
-        Parallel.For(0, batches, new ParallelOptions { MaxDegreeOfParallelism = Lanes, CancellationToken = cancellationToken },
-            b => RunBatch(ids, order, b, output, cancellationToken));
+        Parallel.For(0, batches.Count, new ParallelOptions { MaxDegreeOfParallelism = Lanes, CancellationToken = cancellationToken },
+            b => RunBatch(ids, order, batches[b].Start, batches[b].Count, output, cancellationToken));
     }
 
-    private void RunBatch(long[][] ids, int[] order, int batch, float[] output, CancellationToken cancellationToken)
+    /// <summary>
+    /// Cuts texts sorted by length into batches of at most <paramref name="batchSize"/> texts and
+    /// <paramref name="maxTokens"/> padded pieces (count × the longest), and into at least
+    /// <paramref name="lanes"/> batches when there are that many texts, so a small request keeps every lane busy.
+    /// </summary>
+    internal static List<(int Start, int Count)> Batches(int[] sortedLengths, int batchSize, int maxTokens, int lanes)
     {
-        var start = batch * BatchSize;
-        var count = Math.Min(BatchSize, order.Length - start);
+        var total = sortedLengths.Length;
+        // A request smaller than one batch per lane is shared out evenly instead (64 texts on 2 lanes: 32 each).
+        var size = Math.Max(1, Math.Min(batchSize, (total + lanes - 1) / Math.Max(1, lanes)));
+        var batches = new List<(int, int)>();
+        var start = 0;
+        while (start < total)
+        {
+            var count = 1;
+            // Lengths ascend, so the last text taken is the longest: the batch pads to it.
+            while (count < size && start + count < total && (count + 1) * sortedLengths[start + count] <= maxTokens) count++;
+            batches.Add((start, count));
+            start += count;
+        }
+        return batches;
+    }
+
+    private void RunBatch(long[][] ids, int[] order, int start, int count, float[] output, CancellationToken cancellationToken)
+    {
         var length = 0;
         for (var r = 0; r < count; r++) length = Math.Max(length, ids[order[start + r]].Length);
 
@@ -204,12 +240,12 @@ public sealed class MiniLmEncoder : IDisposable
         for (var k = 0; k < Dimension; k++) vector[k] *= scale;
     }
 
-    private static InferenceSession CreateSession(EmbeddingsPrecision precision, SessionOptions options)
+    private static InferenceSession CreateSession(EmbeddingsPrecision precision, Int8Quantizer.WeightCodes codes, SessionOptions options)
     {
         // Both models are kept in the temp folder, from where ONNX Runtime reads them natively: a
         // session made from managed bytes holds a second copy of the 90 MB model until the GC runs,
         // and the int8 rewrite takes ~2 s and ~400 MB of passing copies (done once per package version).
-        var cached = CachePath(precision);
+        var cached = CachePath(precision, codes);
         if (File.Exists(cached))
         {
             try
@@ -226,7 +262,8 @@ public sealed class MiniLmEncoder : IDisposable
         {
             if (precision == EmbeddingsPrecision.Int8)
             {
-                File.WriteAllBytes(temporary, Int8Quantizer.Quantize(ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx")));
+                File.WriteAllBytes(temporary, Int8Quantizer.Quantize(ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx"), codes));
+                RemoveOlderRewrites();
             }
             else
             {
@@ -241,16 +278,32 @@ public sealed class MiniLmEncoder : IDisposable
         {
             // No writable temp folder: from memory, as the package does.
             var fp32 = ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx");
-            return new InferenceSession(precision == EmbeddingsPrecision.Int8 ? Int8Quantizer.Quantize(fp32) : fp32, options);
+            return new InferenceSession(precision == EmbeddingsPrecision.Int8 ? Int8Quantizer.Quantize(fp32, codes) : fp32, options);
         }
     }
 
-    /// <summary>Where a model is kept: named by the package version, the precision and the int8 rewrite's version.</summary>
-    internal static string CachePath(EmbeddingsPrecision precision)
+    /// <summary>Where a model is kept: named by the package version, the precision, the int8 rewrite's version and its weights' storage.</summary>
+    internal static string CachePath(EmbeddingsPrecision precision, Int8Quantizer.WeightCodes codes = Int8Quantizer.WeightCodes.Signed)
     {
-        var package = typeof(SentenceEncoder).Assembly.GetName().Version;
-        var name = precision == EmbeddingsPrecision.Int8 ? $"int8-{Int8Quantizer.Version}" : "fp32";
-        return Path.Combine(Path.GetTempPath(), $"classifier-minilm-{package}-{name}.onnx");
+        var name = precision == EmbeddingsPrecision.Int8 ? $"int8-{Int8Quantizer.Version}-{(codes == Int8Quantizer.WeightCodes.Signed ? "s8" : "u8")}" : "fp32";
+        return Path.Combine(Path.GetTempPath(), $"{CachePrefix}{name}.onnx");
+    }
+
+    private static string CachePrefix => $"classifier-minilm-{typeof(SentenceEncoder).Assembly.GetName().Version}-";
+
+    /// <summary>Deletes the int8 files of earlier rewrite versions (~60 MB each), which no version of this code reads again.</summary>
+    private static void RemoveOlderRewrites()
+    {
+        try
+        {
+            for (var version = 1; version < Int8Quantizer.Version; version++)
+                foreach (var old in Directory.EnumerateFiles(Path.GetTempPath(), $"{CachePrefix}int8-{version}*.onnx"))
+                    File.Delete(old);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Someone else's file, or in use: it stays.
+        }
     }
 
     /// <inheritdoc />
