@@ -12,12 +12,14 @@ public sealed class DriftSampleTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    [Fact]
-    public void an_embeddings_model_keeps_a_training_sample_and_off_topic_text_lies_farther_from_it()
+    [Theory]
+    [InlineData("fp32")]
+    [InlineData("int8")]
+    public void an_embeddings_model_keeps_a_training_sample_and_off_topic_text_lies_farther_from_it(string precision)
     {
         var model = _dir.File("m.zip");
         var (code, _, err) = TrainingCommand.Run("--data", _dir.Write("train.csv", Fixture.Csv(Fixture.Rows())), "--test", "none", "--ood", "none",
-            "--model", model, "--folds", "2", "--features", "both");
+            "--model", model, "--folds", "2", "--features", "both", "--embeddings-precision", precision);
         Assert.True(code == 0, err);
 
         var card = ModelCard.TryRead(model)!;

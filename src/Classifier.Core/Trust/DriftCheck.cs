@@ -1,5 +1,6 @@
 using System.Globalization;
 using Classifier.Core.Contract;
+using Classifier.Core.Features;
 using Classifier.Core.Insight.Explain;
 using Classifier.Core.IO;
 using Classifier.Core.Model;
@@ -138,7 +139,7 @@ internal static class DriftCheck
         if (dictionary.Words is null) notes.Add("the model has no word dictionary (embeddings only): unknown words and n-grams are not measured.");
         float[][]? sample = null;
         var sidecar = EmbeddingSample.PathFor(model.Path);
-        var hasEmbeddings = model.OutputSchema.GetColumnOrNull("Embedding") is not null;
+        var hasEmbeddings = EmbeddingColumn(model.OutputSchema) is not null;
         if (hasEmbeddings)
         {
             if (File.Exists(sidecar) && baseline?.EmbeddingBaseline is not null) sample = EmbeddingSample.Read(sidecar);
@@ -270,6 +271,12 @@ internal static class DriftCheck
 
     private sealed record Measured(DriftRow Row, int UnknownOccurrences, Dictionary<string, (long Unknown, long Total)> Ngrams);
 
+    /// <summary>The sentence-vector column of a model's output (fp32 or int8 encoder), or null for n-gram models.</summary>
+    private static DataViewSchema.Column? EmbeddingColumn(DataViewSchema schema) =>
+        SentenceEmbeddings.Current is { } embeddings
+            ? Enum.GetValues<EmbeddingsPrecision>().Select(p => schema.GetColumnOrNull(embeddings.OutputColumnFor(p))).FirstOrDefault(c => c is not null)
+            : null;
+
     private static Measured[] Measure(LoadedModel model, List<(long Row, string Text)> rows, Dictionaries dictionary, float[][]? sample)
     {
         var ml = new MLContext();
@@ -278,7 +285,7 @@ internal static class DriftCheck
         var result = new Measured[rows.Count];
         var schema = scored.Schema;
         var normalized = schema.GetColumnOrNull("NormalizedText");
-        var embedding = sample is null ? null : schema.GetColumnOrNull("Embedding");
+        var embedding = sample is null ? null : EmbeddingColumn(schema);
         var columns = new[] { schema[ModelSchema.Score] }.Concat(normalized is { } n ? [n] : []).Concat(embedding is { } e ? [e] : []);
         using var cursor = scored.GetRowCursor(columns);
         var scoreGetter = cursor.GetGetter<VBuffer<float>>(schema[ModelSchema.Score]);

@@ -109,7 +109,7 @@ internal static class Int8Quantizer
             }
             newGraph.Write(graph, f.Start, f.End - f.Start);
         }
-        foreach (var tensor in Constants().Concat(quantized.Values.SelectMany(t => t))) ProtoWire.WriteBytes(newGraph, GraphInitializer, tensor);
+        foreach (var tensor in Constants(codes).Concat(quantized.Values.SelectMany(t => t))) ProtoWire.WriteBytes(newGraph, GraphInitializer, tensor);
 
         byte[]? Rewrite(byte[] node)
         {
@@ -228,13 +228,14 @@ internal static class Int8Quantizer
         return output.ToArray();
     }
 
-    /// <summary>The constants every rewritten MatMul shares: 255, the zero points 0 (activations) and 128 (unsigned weights), and a floor for constant rows.</summary>
-    private static IEnumerable<byte[]> Constants()
+    /// <summary>The constants every rewritten MatMul shares: 255, a floor for constant rows and, for unsigned weights, the zero points 0 (activations) and 128 (weights). Only those used: ONNX Runtime warns of the others.</summary>
+    private static IEnumerable<byte[]> Constants(WeightCodes codes)
     {
         yield return Tensor(Prefix + "255", [], FloatType, BitConverter.GetBytes(255f));
+        yield return Tensor(Prefix + "floor", [], FloatType, BitConverter.GetBytes(1e-30f));
+        if (codes == WeightCodes.Signed) yield break;
         yield return Tensor(Prefix + "zero", [], Uint8Type, [0]);
         yield return Tensor(Prefix + "128", [], Uint8Type, [128]);
-        yield return Tensor(Prefix + "floor", [], FloatType, BitConverter.GetBytes(1e-30f));
     }
 
     /// <summary>
