@@ -41,8 +41,22 @@ internal static class EmbeddingMapping
     /// <summary>The contract name saved in an fp32 model's zip.</summary>
     public const string ContractName = SentenceEmbeddings.MappingContract;
 
-    /// <summary>The contract name saved in an int8 model's zip.</summary>
-    public const string Int8ContractName = SentenceEmbeddings.MappingContract + ".Int8";
+    /// <summary>The contract name saved in an int8 model's zip (the rewrite of <see cref="Batched.Int8Quantizer.Version"/> 2).</summary>
+    public const string Int8ContractName = SentenceEmbeddings.MappingContract + ".Int8.v2";
+
+    /// <summary>
+    /// The contract of the first int8 rewrite (symmetric 7-bit, December 2026): its vectors are not made
+    /// any more, and a model trained on them would be served other vectors than it learned from, so
+    /// loading one fails with <see cref="RetiredInt8Message"/>.
+    /// </summary>
+    public const string RetiredInt8ContractName = SentenceEmbeddings.MappingContract + ".Int8";
+
+    /// <summary>Why a model of <see cref="RetiredInt8ContractName"/> does not load, and what to do.</summary>
+    public const string RetiredInt8Message =
+        "the model was trained on the first int8 encoder, which this version replaced (its vectors differ by about 0.4%); retrain it with classifier-train --embeddings-precision int8 (or fp32).";
+
+    /// <summary>The int8 contract new models are saved under (the tests make a retired one with it).</summary>
+    internal static string Int8ContractForNewModels { get; set; } = Int8ContractName;
 
     /// <summary>The vector column the fp32 mapping adds.</summary>
     public const string OutputColumn = nameof(EmbeddingOutput.Embedding);
@@ -63,7 +77,7 @@ internal static class EmbeddingMapping
 
     /// <summary>The mapping of one precision as an estimator (no fitting needed).</summary>
     public static IEstimator<ITransformer> Create(MLContext ml, EmbeddingsPrecision precision) => precision == EmbeddingsPrecision.Int8
-        ? ml.Transforms.CustomMapping<EmbeddingInput, EmbeddingInt8Output>(MapInt8, Int8ContractName)
+        ? ml.Transforms.CustomMapping<EmbeddingInput, EmbeddingInt8Output>(MapInt8, Int8ContractForNewModels)
         : ml.Transforms.CustomMapping<EmbeddingInput, EmbeddingOutput>(Map, ContractName);
 
     /// <summary>The column the mapping of <paramref name="precision"/> adds.</summary>
@@ -95,6 +109,14 @@ internal sealed class EmbeddingInt8MappingFactory : CustomMappingFactory<Embeddi
 {
     /// <inheritdoc />
     public override Action<EmbeddingInput, EmbeddingInt8Output> GetMapping() => EmbeddingMapping.MapInt8;
+}
+
+/// <summary>What ML.NET finds when it loads a model of the retired int8 encoder: a refusal naming what to do.</summary>
+[CustomMappingFactoryAttribute(EmbeddingMapping.RetiredInt8ContractName)]
+internal sealed class RetiredInt8MappingFactory : CustomMappingFactory<EmbeddingInput, EmbeddingInt8Output>
+{
+    /// <inheritdoc />
+    public override Action<EmbeddingInput, EmbeddingInt8Output> GetMapping() => throw Core.ClassifierException.Model(EmbeddingMapping.RetiredInt8Message);
 }
 
 /// <summary>MiniLM as Core's <see cref="ISentenceEmbeddings"/>.</summary>

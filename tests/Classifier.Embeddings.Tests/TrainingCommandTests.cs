@@ -71,4 +71,39 @@ public sealed class TrainingCommandTests : IDisposable
         Assert.Equal("--embeddings-precision int8 needs --features embeddings or both.", err.Trim().Replace("error: ", ""));
         Assert.False(File.Exists(_dir.File("n.zip")));
     }
+
+    [Fact]
+    public void a_model_of_the_retired_int8_encoder_is_refused_with_what_to_do()
+    {
+        var model = _dir.File("retired.zip");
+        EmbeddingMapping.Int8ContractForNewModels = EmbeddingMapping.RetiredInt8ContractName;
+        try
+        {
+            var (code, _, err) = TrainingCommand.Run("--data", TrainCsv(), "--test", "none", "--ood", "none", "--model", model, "--folds", "2", "--features", "both", "--embeddings-precision", "int8");
+            Assert.True(code == 0, err);
+        }
+        finally
+        {
+            EmbeddingMapping.Int8ContractForNewModels = EmbeddingMapping.Int8ContractName;
+        }
+
+        var error = Assert.Throws<ClassifierException>(() => ModelStore.Load(model));
+        Assert.Contains(EmbeddingMapping.RetiredInt8Message, error.Message);
+        Assert.StartsWith(model, error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void both_features_default_to_int8_and_ngrams_keep_fp32_on_the_card()
+    {
+        var both = _dir.File("both.zip");
+        var (code, _, err) = TrainingCommand.Run("--data", TrainCsv(), "--test", "none", "--ood", "none", "--model", both, "--folds", "2", "--features", "both");
+        Assert.True(code == 0, err);
+        Assert.Equal(Classifier.Core.Features.EmbeddingsPrecision.Int8, ModelCard.TryRead(both)!.FeatureSettings.EmbeddingsPrecision);
+
+        var ngrams = _dir.File("ngrams.zip");
+        (code, _, err) = TrainingCommand.Run("--data", TrainCsv(), "--test", "none", "--ood", "none", "--model", ngrams, "--folds", "2");
+        Assert.True(code == 0, err);
+        Assert.Equal(Classifier.Core.Features.EmbeddingsPrecision.Fp32, ModelCard.TryRead(ngrams)!.FeatureSettings.EmbeddingsPrecision);
+    }
 }

@@ -130,6 +130,9 @@ public static class ModelStore
             // Older zips name the mapping's contract; newer ones also name the assembly that holds it.
             if (embeddings is null && (Mentions(e, SentenceEmbeddings.MappingContract) || Mentions(e, $"'{SentenceEmbeddings.AssemblyName},")))
                 throw ClassifierException.Model(SentenceEmbeddings.MissingForModel(name), e);
+            // A step of ours refusing the zip (e.g. a retired encoder) says why itself; ML.NET wraps it.
+            for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+                if (inner is ClassifierException refusal) throw ClassifierException.Model($"{name}: {refusal.Message}", e);
             throw ClassifierException.Model($"{name}: not a readable ML.NET model zip ({ClassifierException.FirstLine(e.Message)}).", e);
         }
         return Check(transformer, inputSchema, name);
