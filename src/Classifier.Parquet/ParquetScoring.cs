@@ -226,6 +226,8 @@ internal static class ParquetScoring
         private ParquetInput.GroupReader? group;
         private string?[]? texts;
         private string?[][]? csvColumns;
+        private readonly Action? afterBatch;
+        private const int CsvPaceRows = 1024;
 
         private Chunks(ParquetInput parquet, int first, int end, ShardSplit split)
         {
@@ -237,9 +239,10 @@ internal static class ParquetScoring
             TextIndex = parquet.TextIndex;
         }
 
-        private Chunks(IShardRows csv)
+        private Chunks(IShardRows csv, Action? afterBatch)
         {
             this.csv = csv;
+            this.afterBatch = afterBatch;
             Fields = [.. csv.Columns.Select(c => (DataField)new DataField<string>(c))];
             TextIndex = csv.TextIndex;
             Split = csv.Split;
@@ -268,7 +271,7 @@ internal static class ParquetScoring
                 var split = input.SplitOf(one);
                 return new Chunks(input, split.FirstRowGroup, split.EndRowGroup, split);
             }
-            return new Chunks(new CsvShardInput(job.InputPath!, job.Scoring.TextColumn).Open(one, job.Scoring, problems));
+            return new Chunks(new CsvShardInput(job.InputPath!, job.Scoring.TextColumn).Open(one, job.Scoring, problems), job.Scoring.AfterBatch);
         }
 
         public ShardInput WithRead(ShardInput identity) =>
@@ -290,7 +293,8 @@ internal static class ParquetScoring
             while (rows < CsvRowGroupRows && csv!.Next() is { } row)
             {
                 for (var c = 0; c < columns.Length; c++) columns[c][rows] = row.Fields[c];
-                rows++;
+                // Parsing allocates too: the host paces its heap every batch of rows, as when it scores CSV.
+                if (++rows % CsvPaceRows == 0) afterBatch?.Invoke();
             }
             // A short last group leaves the previous group's strings behind it: drop them.
             if (rows < CsvRowGroupRows) foreach (var column in columns) Array.Clear(column, rows, CsvRowGroupRows - rows);
@@ -457,6 +461,8 @@ internal sealed class ParquetPartMerger : IPartMerger
                     {
                         using var group = reader.OpenRowGroupReader(g);
                         var rows = checked((int)group.RowCount);
+                        // The previous group's strings die before this group's are decoded beside them.
+                        foreach (var values in buffers) if (values is not null && !values.GetType().GetElementType()!.IsValueType) Array.Clear(values);
                         for (var c = 0; c < fields.Length; c++) buffers[c] = ParquetColumns.Read(group, fields[c], rows, buffers[c]);
                         writer.Append(buffers, rows);
                     }
