@@ -2,8 +2,9 @@
 # Sharded scoring on one machine (benchmark, not a test): a generated corpus scored by one process,
 # by 4 shards run 2 at a time (xargs -P 2) and merged, for CSV -> CSV and Parquet -> Parquet; prints
 # wall seconds, rows/s and peak RSS of each step and checks the merged output equals the single one.
-# bench/shards.sh --memory: peak RSS of Parquet -> Parquet at 1,000,000 and 10,000,000 rows instead
-# (about 6 minutes and 4 GB of disk).
+# bench/shards.sh --memory: wall seconds and peak RSS of Parquet -> Parquet, CSV -> Parquet,
+# Parquet -> CSV and CSV -> CSV at 1,000,000 and 10,000,000 rows instead, with the load average
+# beside each run (about 10 minutes on 2 cores and 7 GB of disk, deleted at the end).
 #
 #   bench/shards.sh [ROWS]         default: 1000000
 #   bench/shards.sh --memory
@@ -49,17 +50,29 @@ rm -f "$OUT"/shards-one.* "$OUT"/shards-out.* "$OUT/shards-corpus.csv"
 fi
 
 if [ "$MEMORY" = 1 ]; then
+    # memory IN OUT NAME ROWS: one scoring run under GNU time, one table row with the load average beside it
+    memory() {
+        rm -f "$2"
+        local load; load=$(cut -d' ' -f1 /proc/loadavg)
+        "$TIME" -f "%e %M" -o "$OUT/time.txt" "$SCORE" --model "$MODEL" --input "$1" --output "$2" --quiet
+        read -r elapsed rss < "$OUT/time.txt"
+        printf '| %-18s | %10d | %7.1f | %8.0f | %6d | %5d | %4s / %-4s |\n' "$3" "$4" "$elapsed" "$(awk -v r="$4" -v e="$elapsed" 'BEGIN { print r / e }')" "$((rss / 1024))" \
+            "$(du -m "$2" | cut -f1)" "$load" "$(cut -d' ' -f1 /proc/loadavg)"
+        rm -f "$2"
+    }
     echo
-    echo "Parquet -> Parquet, peak memory by corpus size:"
+    echo "Peak memory by corpus size (input Parquet in row groups of 100,000 rows; $(nproc) cores):"
+    echo
+    echo "| run                | rows       | wall s  | rows/s   | peak RSS MB | out MB | load before / after |"
+    echo "|---|---:|---:|---:|---:|---:|---|"
     for n in 1000000 10000000; do
         "$BENCH" generate --rows "$n" --out "$OUT/memory-corpus.csv" >/dev/null
         "$BENCH" to-parquet --input "$OUT/memory-corpus.csv" --out "$OUT/memory-corpus.parquet" --group-rows 100000 >/dev/null
-        rm -f "$OUT/memory-corpus.csv" "$OUT/memory-scored.parquet"
-        "$TIME" -f "%e %M" -o "$OUT/time.txt" "$SCORE" --model "$MODEL" --input "$OUT/memory-corpus.parquet" --output "$OUT/memory-scored.parquet" --quiet
-        read -r elapsed rss < "$OUT/time.txt"
-        printf '%12d rows  %7.1f s  %8.0f rows/s  %5d MB peak RSS  (in %d MB, out %d MB)\n' "$n" "$elapsed" "$(awk -v r="$n" -v e="$elapsed" 'BEGIN { print r / e }')" "$((rss / 1024))" \
-            "$(du -m "$OUT/memory-corpus.parquet" | cut -f1)" "$(du -m "$OUT/memory-scored.parquet" | cut -f1)"
-        rm -f "$OUT/memory-corpus.parquet" "$OUT/memory-scored.parquet"
+        memory "$OUT/memory-corpus.parquet" "$OUT/memory-scored.parquet" "Parquet -> Parquet" "$n"
+        memory "$OUT/memory-corpus.csv" "$OUT/memory-scored.parquet" "CSV -> Parquet" "$n"
+        memory "$OUT/memory-corpus.parquet" "$OUT/memory-scored.csv" "Parquet -> CSV" "$n"
+        memory "$OUT/memory-corpus.csv" "$OUT/memory-scored.csv" "CSV -> CSV" "$n"
+        rm -f "$OUT/memory-corpus.csv" "$OUT/memory-corpus.parquet"
     done
 fi
 rm -f "$OUT/shards-corpus.parquet" "$OUT/time.txt" "$OUT/time-shards.txt"

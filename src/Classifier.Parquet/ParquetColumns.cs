@@ -66,19 +66,22 @@ internal static class ParquetColumns
     }
 
     /// <summary>Writes the first <paramref name="count"/> elements of <paramref name="values"/> as <paramref name="field"/>.</summary>
-    public static void Write(ParquetRowGroupWriter group, DataField field, Array values, int count)
+    public static void Write(ParquetRowGroupWriter group, DataField field, Array values, int count) => Write(group, field, values, 0, count);
+
+    /// <summary>Writes <paramref name="count"/> elements of <paramref name="values"/> from <paramref name="offset"/> as <paramref name="field"/>.</summary>
+    public static void Write(ParquetRowGroupWriter group, DataField field, Array values, int offset, int count)
     {
         switch (values)
         {
             case string?[] texts:
-                group.WriteAsync(field, new ArraySegment<string?>(texts, 0, count)!).GetAwaiter().GetResult();
+                group.WriteAsync(field, new ArraySegment<string?>(texts, offset, count)!).GetAwaiter().GetResult();
                 return;
             case byte[]?[] bytes:
-                group.WriteAsync(field, new ArraySegment<byte[]?>(bytes, 0, count)!).GetAwaiter().GetResult();
+                group.WriteAsync(field, new ArraySegment<byte[]?>(bytes, offset, count)!).GetAwaiter().GetResult();
                 return;
         }
         var method = (field.IsNullable ? WriteNullables : WriteValues).MakeGenericMethod(field.ClrType);
-        ((Task)method.Invoke(null, [group, field, values, count])!).GetAwaiter().GetResult();
+        ((Task)method.Invoke(null, [group, field, values, offset, count])!).GetAwaiter().GetResult();
     }
 
     /// <summary>A value as CSV text: invariant culture, round-trip numbers, ISO 8601 dates, base64 bytes, "" for null.</summary>
@@ -105,9 +108,9 @@ internal static class ParquetColumns
     private static async Task ReadNullablesAsync<T>(ParquetRowGroupReader group, DataField field, Array values, int rows) where T : struct =>
         await group.ReadAsync<T>(field, ((T?[])values).AsMemory(0, rows));
 
-    private static Task WriteValuesAsync<T>(ParquetRowGroupWriter group, DataField field, Array values, int count) where T : struct =>
-        group.WriteAsync<T>(field, new ReadOnlyMemory<T>((T[])values, 0, count));
+    private static Task WriteValuesAsync<T>(ParquetRowGroupWriter group, DataField field, Array values, int offset, int count) where T : struct =>
+        group.WriteAsync<T>(field, new ReadOnlyMemory<T>((T[])values, offset, count));
 
-    private static Task WriteNullablesAsync<T>(ParquetRowGroupWriter group, DataField field, Array values, int count) where T : struct =>
-        group.WriteAsync<T>(field, new ReadOnlyMemory<T?>((T?[])values, 0, count));
+    private static Task WriteNullablesAsync<T>(ParquetRowGroupWriter group, DataField field, Array values, int offset, int count) where T : struct =>
+        group.WriteAsync<T>(field, new ReadOnlyMemory<T?>((T?[])values, offset, count));
 }

@@ -85,7 +85,7 @@ internal sealed class ParquetInput : IDisposable
             ParquetReader reader;
             try
             {
-                reader = ParquetReader.CreateAsync(stream, ParquetColumns.Options, leaveStreamOpen: true).GetAwaiter().GetResult();
+                reader = ParquetReader.CreateAsync(new SynchronousStream(stream), ParquetColumns.Options, leaveStreamOpen: true).GetAwaiter().GetResult();
             }
             catch (Exception e) when (e is not ClassifierException)
             {
@@ -189,18 +189,79 @@ internal sealed class ParquetInput : IDisposable
     /// </summary>
     public (Array[] Columns, int Rows) ReadGroup(int group)
     {
-        using var reader = Reader.OpenRowGroupReader(group);
-        var rows = checked((int)reader.RowCount);
-        var columns = buffers ??= new Array[Fields.Count];
+        using var reader = OpenGroup(group);
+        var columns = new Array[Fields.Count];
+        for (var c = 0; c < Fields.Count; c++) columns[c] = reader.Read(c);
+        return (columns, reader.Rows);
+    }
+
+    /// <summary>
+    /// Opens row group <paramref name="group"/> to be read one column at a time (<see cref="GroupReader.Read"/>),
+    /// so that only the columns in use are in memory. Values are valid until the column is read again
+    /// (in this group or the next) or <see cref="GroupReader.Release"/>d.
+    /// </summary>
+    public GroupReader OpenGroup(int group)
+    {
+        buffers ??= new Array[Fields.Count];
+        // The previous group's strings die here rather than while the next group is decoded beside them.
+        for (var c = 0; c < buffers.Length; c++) Release(c);
         try
         {
-            for (var c = 0; c < Fields.Count; c++) columns[c] = ParquetColumns.Read(reader, Fields[c], rows, columns[c]);
+            return new GroupReader(this, group, Reader.OpenRowGroupReader(group));
         }
         catch (Exception e) when (e is not ClassifierException and not OutOfMemoryException)
         {
             throw ClassifierException.Input($"{Path}: row group {group}: cannot be read ({ClassifierException.FirstLine(e.Message)}).", e);
         }
-        return (columns, rows);
+    }
+
+    private void Release(int column)
+    {
+        if (buffers?[column] is { } values && !values.GetType().GetElementType()!.IsValueType) Array.Clear(values);
+    }
+
+    /// <summary>One row group of a <see cref="ParquetInput"/>, read column by column into the input's reused arrays.</summary>
+    public sealed class GroupReader : IDisposable
+    {
+        private readonly ParquetInput input;
+        private readonly int group;
+        private readonly ParquetRowGroupReader reader;
+
+        internal GroupReader(ParquetInput input, int group, ParquetRowGroupReader reader)
+        {
+            this.input = input;
+            this.group = group;
+            this.reader = reader;
+            Rows = checked((int)reader.RowCount);
+            Bytes = reader.RowGroup.TotalByteSize;
+        }
+
+        /// <summary>Rows of the group.</summary>
+        public int Rows { get; }
+
+        /// <summary>Uncompressed bytes of the group, as its footer says (0 when the writer left it out).</summary>
+        public long Bytes { get; }
+
+        /// <summary>The values of column <paramref name="column"/> (the first <see cref="Rows"/> elements of the array).</summary>
+        public Array Read(int column)
+        {
+            var buffers = input.buffers!;
+            try
+            {
+                input.Release(column);
+                return buffers[column] = ParquetColumns.Read(reader, input.Fields[column], Rows, buffers[column]);
+            }
+            catch (Exception e) when (e is not ClassifierException and not OutOfMemoryException)
+            {
+                throw ClassifierException.Input($"{input.Path}: row group {group}: column '{input.Columns[column]}' cannot be read ({ClassifierException.FirstLine(e.Message)}).", e);
+            }
+        }
+
+        /// <summary>Drops the values of a text or bytes column once written, so they do not outlive their use.</summary>
+        public void Release(int column) => input.Release(column);
+
+        /// <inheritdoc />
+        public void Dispose() => reader.Dispose();
     }
 
     /// <inheritdoc />

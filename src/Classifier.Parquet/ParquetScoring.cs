@@ -12,9 +12,12 @@ namespace Classifier.Parquet;
 /// <summary>
 /// Scoring into Parquet (from Parquet or CSV), column by column: every input column is written back as
 /// it came (same field, same type, same values), then <c>predicted_label</c> (string), <c>confidence</c>
-/// and <c>p_&lt;label&gt;</c> (float; null where the text is empty). A Parquet input is read and written
-/// one row group at a time (output row group = input row group); a CSV input is cut into row groups
-/// of <see cref="CsvRowGroupRows"/> rows. Memory holds one row group, whatever the file's size.
+/// and <c>p_&lt;label&gt;</c> (float; null where the text is empty). A Parquet input is read one row
+/// group at a time: its text column first (scored in slices), then each other column just before it is
+/// written and dropped after, so the output row group is the input's (cut into equal pieces past
+/// <see cref="GroupLimits"/>). A CSV input is cut into row groups of <see cref="CsvRowGroupRows"/> rows.
+/// Memory holds one row group's texts, one other column and Parquet.Net's page buffers, whatever the
+/// file's size (docs/scale.md, "Memory").
 /// </summary>
 internal static class ParquetScoring
 {
@@ -22,7 +25,10 @@ internal static class ParquetScoring
     public const int CsvRowGroupRows = 65_536;
 
     /// <summary>Scores the whole input of <paramref name="job"/> into its Parquet output (atomically).</summary>
-    public static ScoringSummary Run(ScoringJobOptions job, ProgressLine? progress, CancellationToken cancel)
+    public static ScoringSummary Run(ScoringJobOptions job, ProgressLine? progress, CancellationToken cancel) => Run(job, progress, cancel, GroupLimits.Default);
+
+    /// <summary>As <see cref="Run(ScoringJobOptions, ProgressLine?, CancellationToken)"/>, with other limits for a Parquet input's row groups (tests).</summary>
+    internal static ScoringSummary Run(ScoringJobOptions job, ProgressLine? progress, CancellationToken cancel, GroupLimits limits)
     {
         Check(job);
         ScoringJob.CheckPaths(job);
@@ -31,7 +37,7 @@ internal static class ParquetScoring
         WithErrors(job.OutputPath!, job.ErrorsPath, job.Scoring, (output, problems) =>
         {
             using var chunks = Chunks.Open(job, null, problems);
-            summary = Score(scorer, job.Scoring, chunks, output, problems, progress, cancel);
+            summary = Score(scorer, job.Scoring, chunks, output, problems, progress, cancel, limits);
             if (summary.RowsRead == 0)
                 throw ClassifierException.Input($"{job.InputPath}: no rows to score: {(problems.Count > 0 ? $"all {problems.Count} data rows are malformed" : "it has no data rows")}.");
         });
@@ -54,7 +60,7 @@ internal static class ParquetScoring
         WithErrors(work.PartPath, work.ErrorsPartPath, job.Scoring, (output, problems) =>
         {
             using var chunks = Chunks.Open(job, shard, problems);
-            summary = Score(scorer, job.Scoring, chunks, output, problems, progress, cancel);
+            summary = Score(scorer, job.Scoring, chunks, output, problems, progress, cancel, GroupLimits.Default);
             split = chunks.Split;
             read = chunks.WithRead(identity);
         });
@@ -85,7 +91,7 @@ internal static class ParquetScoring
         });
     }
 
-    private static ScoringSummary Score(BatchScorer scorer, ScoringOptions options, Chunks chunks, Stream output, RowProblemLog problems, ProgressLine? progress, CancellationToken cancel)
+    private static ScoringSummary Score(BatchScorer scorer, ScoringOptions options, Chunks chunks, Stream output, RowProblemLog problems, ProgressLine? progress, CancellationToken cancel, GroupLimits limits)
     {
         var clock = Stopwatch.StartNew();
         var labels = scorer.Labels;
@@ -104,14 +110,14 @@ internal static class ParquetScoring
         Scores? previous = null;
         using (var writer = new GroupedWriter(new ParquetSchema(fields), output, chunks.RowGroupRows))
         {
-            while (chunks.Next() is { } chunk)
+            var inputs = chunks.Fields.Count;
+            while (chunks.Next() is { } rows)
             {
                 cancel.ThrowIfCancellationRequested();
-                var texts = (string?[])chunk.Columns[chunks.TextIndex];
-                var result = ScoreTexts(scorer, options, texts, chunk.Rows, previous);
+                var result = ScoreTexts(scorer, options, chunks.Texts(), rows, previous);
                 previous = result;
-                read += chunk.Rows;
-                for (var i = 0; i < chunk.Rows; i++)
+                read += rows;
+                for (var i = 0; i < rows; i++)
                 {
                     if (result.Labels[i] is null) empty++;
                     else
@@ -121,7 +127,27 @@ internal static class ParquetScoring
                         else counts[result.Index[i]]++;
                     }
                 }
-                writer.Append([.. chunk.Columns, result.Labels, result.Confidence, .. result.Probabilities], chunk.Rows);
+                Array Column(int c) => c < inputs ? chunks.Column(c)
+                    : c == inputs ? result.Labels
+                    : c == inputs + 1 ? result.Confidence
+                    : result.Probabilities[c - inputs - 2];
+                var pieces = chunks.Pieces(limits);
+                if (pieces == 1)
+                {
+                    // Column by column: an input column is read (Parquet) just before it is written and
+                    // dropped after, so a group holds its texts, one other column and the predictions.
+                    writer.Append(rows, Column, chunks.Release);
+                }
+                else
+                {
+                    // A group too large for one output group: every column is held (a column chunk is
+                    // only read whole) and written in pieces, which bounds the writer's page buffers.
+                    var columns = Enumerable.Range(0, fields.Count).Select(Column).ToArray();
+                    var size = (rows + pieces - 1) / pieces;
+                    for (var at = 0; at < rows; at += size) writer.WriteGroup(columns, at, Math.Min(size, rows - at));
+                    for (var c = 0; c < inputs; c++) chunks.Release(c);
+                }
+                chunks.EndGroup();
                 options.AfterBatch?.Invoke();
                 progress?.Report(read, chunks.Position, chunks.Length);
             }
@@ -132,7 +158,11 @@ internal static class ParquetScoring
 
     private sealed record Scores(string?[] Labels, int[] Index, float?[] Confidence, float?[][] Probabilities);
 
-    /// <summary>Scores a row group's texts in batches, on up to <see cref="ScoringOptions.Threads"/> cores.</summary>
+    /// <summary>
+    /// Scores a row group's texts in batches, on up to <see cref="ScoringOptions.Threads"/> cores, a
+    /// slice of a few batches per lane at a time with <see cref="ScoringOptions.AfterBatch"/> between
+    /// slices: the host paces its heap within a group as it does between CSV batches.
+    /// </summary>
     private static Scores ScoreTexts(BatchScorer scorer, ScoringOptions options, string?[] texts, int rows, Scores? reuse)
     {
         var labels = scorer.Labels;
@@ -143,46 +173,61 @@ internal static class ParquetScoring
         Array.Clear(result.Labels, 0, rows);
         Array.Clear(result.Confidence, 0, rows);
         foreach (var p in result.Probabilities) Array.Clear(p, 0, rows);
-        var size = options.BatchSize;
-        var batches = (rows + size - 1) / size;
-        Parallel.For(0, batches, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Threads) }, b =>
+        var size = Math.Max(1, options.BatchSize);
+        var lanes = Math.Max(1, options.Threads);
+        var slice = size * lanes * 2;
+        for (var start = 0; start < rows; start += slice)
         {
-            var from = b * size;
-            var to = Math.Min(rows, from + size);
-            var batch = new string[to - from];
-            var rowOf = new int[to - from];
-            var m = 0;
-            for (var i = from; i < to; i++)
-            {
-                if (string.IsNullOrWhiteSpace(texts[i])) continue;
-                batch[m] = texts[i]!;
-                rowOf[m++] = i;
-            }
-            if (m == 0) return;
-            var predictions = scorer.Score(batch, m);
-            for (var k = 0; k < m; k++)
-            {
-                var i = rowOf[k];
-                var confidence = predictions.Confidence(k);
-                var uncertain = options.MinConfidence is { } min && confidence < min;
-                result.Labels[i] = uncertain ? ScoringOptions.UncertainLabel : labels[predictions.Predicted[k]];
-                result.Index[i] = uncertain ? -1 : predictions.Predicted[k];
-                result.Confidence[i] = confidence;
-                var p = predictions.ProbabilitiesOf(k);
-                for (var j = 0; j < p.Length; j++) result.Probabilities[j][i] = p[j];
-            }
-        });
+            var stop = Math.Min(rows, start + slice);
+            var batches = (stop - start + size - 1) / size;
+            Parallel.For(0, batches, new ParallelOptions { MaxDegreeOfParallelism = lanes }, b => ScoreBatch(scorer, options, texts, start + b * size, Math.Min(stop, start + (b + 1) * size), result));
+            options.AfterBatch?.Invoke();
+        }
         return result;
     }
 
-    /// <summary>The input cut into row groups: a Parquet file's own (or a shard's), or CSV rows in runs of <see cref="CsvRowGroupRows"/>.</summary>
+    private static void ScoreBatch(BatchScorer scorer, ScoringOptions options, string?[] texts, int from, int to, Scores result)
+    {
+        var labels = scorer.Labels;
+        var batch = new string[to - from];
+        var rowOf = new int[to - from];
+        var m = 0;
+        for (var i = from; i < to; i++)
+        {
+            if (string.IsNullOrWhiteSpace(texts[i])) continue;
+            batch[m] = texts[i]!;
+            rowOf[m++] = i;
+        }
+        if (m == 0) return;
+        var predictions = scorer.Score(batch, m);
+        for (var k = 0; k < m; k++)
+        {
+            var i = rowOf[k];
+            var confidence = predictions.Confidence(k);
+            var uncertain = options.MinConfidence is { } min && confidence < min;
+            result.Labels[i] = uncertain ? ScoringOptions.UncertainLabel : labels[predictions.Predicted[k]];
+            result.Index[i] = uncertain ? -1 : predictions.Predicted[k];
+            result.Confidence[i] = confidence;
+            var p = predictions.ProbabilitiesOf(k);
+            for (var j = 0; j < p.Length; j++) result.Probabilities[j][i] = p[j];
+        }
+    }
+
+    /// <summary>
+    /// The input cut into row groups: a Parquet file's own (or a shard's), read column by column, or CSV
+    /// rows in runs of <see cref="CsvRowGroupRows"/>.
+    /// </summary>
     private sealed class Chunks : IDisposable
     {
         private readonly ParquetInput? parquet;
         private readonly IShardRows? csv;
         private readonly int end;
         private int next;
-        private Array[]? csvBuffers;
+        private ParquetInput.GroupReader? group;
+        private string?[]? texts;
+        private string?[][]? csvColumns;
+        private readonly Action? afterBatch;
+        private const int CsvPaceRows = 1024;
 
         private Chunks(ParquetInput parquet, int first, int end, ShardSplit split)
         {
@@ -194,9 +239,10 @@ internal static class ParquetScoring
             TextIndex = parquet.TextIndex;
         }
 
-        private Chunks(IShardRows csv)
+        private Chunks(IShardRows csv, Action? afterBatch)
         {
             this.csv = csv;
+            this.afterBatch = afterBatch;
             Fields = [.. csv.Columns.Select(c => (DataField)new DataField<string>(c))];
             TextIndex = csv.TextIndex;
             Split = csv.Split;
@@ -225,31 +271,89 @@ internal static class ParquetScoring
                 var split = input.SplitOf(one);
                 return new Chunks(input, split.FirstRowGroup, split.EndRowGroup, split);
             }
-            return new Chunks(new CsvShardInput(job.InputPath!, job.Scoring.TextColumn).Open(one, job.Scoring, problems));
+            return new Chunks(new CsvShardInput(job.InputPath!, job.Scoring.TextColumn).Open(one, job.Scoring, problems), job.Scoring.AfterBatch);
         }
 
         public ShardInput WithRead(ShardInput identity) =>
             parquet is null ? csv!.WithRead(identity) : parquet.WithRead(identity, Split.FirstRowGroup, Split.EndRowGroup);
 
-        public (Array[] Columns, int Rows)? Next()
+        /// <summary>Moves to the next group and returns its rows (null at the end). Parquet: only its text column is read.</summary>
+        public int? Next()
         {
-            if (parquet is not null) return next < end ? parquet.ReadGroup(next++) : null;
-            var columns = csvBuffers ??= [.. Fields.Select(_ => (Array)new string?[CsvRowGroupRows])];
+            if (parquet is not null)
+            {
+                EndGroup();
+                if (next >= end) return null;
+                group = parquet.OpenGroup(next++);
+                texts = (string?[])group.Read(TextIndex);
+                return group.Rows;
+            }
+            var columns = csvColumns ??= [.. Fields.Select(_ => new string?[CsvRowGroupRows])];
             var rows = 0;
             while (rows < CsvRowGroupRows && csv!.Next() is { } row)
             {
-                for (var c = 0; c < columns.Length; c++) ((string?[])columns[c])[rows] = row.Fields[c];
-                rows++;
+                for (var c = 0; c < columns.Length; c++) columns[c][rows] = row.Fields[c];
+                // Parsing allocates too: the host paces its heap every batch of rows, as when it scores CSV.
+                if (++rows % CsvPaceRows == 0) afterBatch?.Invoke();
             }
+            // A short last group leaves the previous group's strings behind it: drop them.
+            if (rows < CsvRowGroupRows) foreach (var column in columns) Array.Clear(column, rows, CsvRowGroupRows - rows);
             Split = csv!.Split;
-            return rows == 0 ? null : (columns, rows);
+            texts = columns[TextIndex];
+            return rows == 0 ? null : rows;
+        }
+
+        /// <summary>Output row groups the current group is written as: 1, or more for a Parquet group past <paramref name="limits"/>.</summary>
+        public int Pieces(GroupLimits limits) => parquet is null ? 1 : limits.Pieces(group!.Rows, group.Bytes);
+
+        /// <summary>The current group's texts.</summary>
+        public string?[] Texts() => texts!;
+
+        /// <summary>Column <paramref name="column"/> of the current group (Parquet: read now, unless it is the text column).</summary>
+        public Array Column(int column) =>
+            csvColumns is not null ? csvColumns[column] : column == TextIndex ? texts! : group!.Read(column);
+
+        /// <summary>Drops a Parquet column once written (the text column stays until the group ends).</summary>
+        public void Release(int column)
+        {
+            if (group is not null && column != TextIndex && column < Fields.Count) group.Release(column);
+        }
+
+        /// <summary>Closes the current Parquet group and drops its texts.</summary>
+        public void EndGroup()
+        {
+            if (group is null) return;
+            group.Release(TextIndex);
+            group.Dispose();
+            group = null;
+            texts = null;
         }
 
         public void Dispose()
         {
+            EndGroup();
             parquet?.Dispose();
             csv?.Dispose();
         }
+    }
+}
+
+/// <summary>
+/// When a Parquet input's row group is written as several output row groups: past
+/// <see cref="MaxRows"/> rows or <see cref="MaxBytes"/> uncompressed bytes (the footer's size of the
+/// group), it is cut into the fewest equal pieces within both. Pieces never span two input groups, so
+/// a shard's part holds the very groups a single run writes for its rows.
+/// </summary>
+internal sealed record GroupLimits(int MaxRows, long MaxBytes)
+{
+    /// <summary>1,048,576 rows or 256 MB: the writer then buffers at most about that much of a column.</summary>
+    public static GroupLimits Default { get; } = new(1 << 20, 256L << 20);
+
+    /// <summary>The pieces a group of <paramref name="rows"/> rows and <paramref name="bytes"/> bytes is written as.</summary>
+    public int Pieces(int rows, long bytes)
+    {
+        var pieces = Math.Max((rows + (long)MaxRows - 1) / MaxRows, (bytes + MaxBytes - 1) / MaxBytes);
+        return (int)Math.Clamp(pieces, 1, Math.Max(1, rows));
     }
 }
 
@@ -270,18 +374,34 @@ internal sealed class GroupedWriter : IDisposable
     {
         fields = schema.DataFields;
         this.groupRows = groupRows;
-        writer = ParquetWriter.CreateAsync(schema, output, ParquetColumns.Options).GetAwaiter().GetResult();
+        writer = ParquetWriter.CreateAsync(schema, new SynchronousStream(output), ParquetColumns.Options).GetAwaiter().GetResult();
         if (groupRows > 0) pending = [.. fields.Select(f => Array.CreateInstance(ParquetColumns.ElementType(f), groupRows))];
     }
 
     /// <summary>Adds the first <paramref name="rows"/> rows of <paramref name="columns"/> (one array per field).</summary>
-    public void Append(Array[] columns, int rows)
+    public void Append(Array[] columns, int rows) => Append(rows, c => columns[c], null);
+
+    /// <summary>
+    /// Adds <paramref name="rows"/> rows whose field <c>c</c> is the first elements of <c>column(c)</c>,
+    /// asked for in field order; <paramref name="written"/> is told when a field's array is no longer
+    /// needed. When they make a row group by themselves (rows per group 0, or exactly one group's rows
+    /// with none pending) the fields are written one at a time as they come, with no copy.
+    /// </summary>
+    public void Append(int rows, Func<int, Array> column, Action<int>? written)
     {
-        if (pending is null)
+        if (rows == 0) return;
+        if (pending is null || (pendingRows == 0 && rows == groupRows))
         {
-            WriteGroup(columns, rows);
+            using var group = writer.CreateRowGroup();
+            for (var c = 0; c < fields.Count; c++)
+            {
+                ParquetColumns.Write(group, fields[c], column(c), rows);
+                written?.Invoke(c);
+            }
             return;
         }
+        var columns = new Array[fields.Count];
+        for (var c = 0; c < fields.Count; c++) columns[c] = column(c);
         var at = 0;
         while (at < rows)
         {
@@ -291,6 +411,7 @@ internal sealed class GroupedWriter : IDisposable
             at += take;
             if (pendingRows == groupRows) FlushPending();
         }
+        if (written is not null) for (var c = 0; c < fields.Count; c++) written(c);
     }
 
     private void FlushPending()
@@ -300,11 +421,14 @@ internal sealed class GroupedWriter : IDisposable
         pendingRows = 0;
     }
 
-    private void WriteGroup(Array[] columns, int rows)
+    private void WriteGroup(Array[] columns, int rows) => WriteGroup(columns, 0, rows);
+
+    /// <summary>Writes rows [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="rows"/>) of <paramref name="columns"/> as one row group (rows per group 0 only).</summary>
+    public void WriteGroup(Array[] columns, int offset, int rows)
     {
         if (rows == 0) return;
         using var group = writer.CreateRowGroup();
-        for (var c = 0; c < fields.Count; c++) ParquetColumns.Write(group, fields[c], columns[c], rows);
+        for (var c = 0; c < fields.Count; c++) ParquetColumns.Write(group, fields[c], columns[c], offset, rows);
     }
 
     /// <summary>Writes the last, partial row group and the footer.</summary>
@@ -327,7 +451,7 @@ internal sealed class ParquetPartMerger : IPartMerger
             for (var i = 0; i < parts.Count; i++)
             {
                 using var stream = File.OpenRead(parts[i]);
-                var reader = ParquetReader.CreateAsync(stream, ParquetColumns.Options).GetAwaiter().GetResult();
+                var reader = ParquetReader.CreateAsync(new SynchronousStream(stream), ParquetColumns.Options).GetAwaiter().GetResult();
                 try
                 {
                     var fields = reader.Schema.DataFields;
@@ -337,6 +461,8 @@ internal sealed class ParquetPartMerger : IPartMerger
                     {
                         using var group = reader.OpenRowGroupReader(g);
                         var rows = checked((int)group.RowCount);
+                        // The previous group's strings die before this group's are decoded beside them.
+                        foreach (var values in buffers) if (values is not null && !values.GetType().GetElementType()!.IsValueType) Array.Clear(values);
                         for (var c = 0; c < fields.Length; c++) buffers[c] = ParquetColumns.Read(group, fields[c], rows, buffers[c]);
                         writer.Append(buffers, rows);
                     }

@@ -72,6 +72,34 @@ public sealed class ParquetTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(700, 1L << 40, 600)]
+    [InlineData(1 << 20, 40_000L, 0)]
+    public void a_row_group_past_the_limits_is_written_as_equal_bounded_row_groups_with_the_same_content(int maxRows, long maxBytes, int expectedRows)
+    {
+        var input = Input(3000, 3000);
+        Assert.Equal(ExitCodes.Success, run.Run("--input", input, "--output", run.PathOf("whole.parquet"), "--quiet"));
+        var job = new Classifier.Core.Scoring.ScoringJobOptions { ModelPath = ScoringRun.ShippedModel, InputPath = input, OutputPath = run.PathOf("pieces.parquet") };
+        Classifier.Parquet.ParquetScoring.Run(job, null, CancellationToken.None, new Classifier.Parquet.GroupLimits(maxRows, maxBytes));
+
+        var (wholeFields, wholeColumns, wholeGroups) = ParquetCorpus.Read(run.PathOf("whole.parquet"));
+        var (fields, columns, groups) = ParquetCorpus.Read(run.PathOf("pieces.parquet"));
+        Assert.Equal([3000L], wholeGroups);
+        Assert.True(groups.Count > 1, $"one group of {groups[0]} rows");
+        Assert.Equal(3000L, groups.Sum());
+        // The fewest equal pieces within the limits: by rows (3000 / 700 -> 5 of 600), or by the footer's byte size.
+        if (expectedRows == 0)
+        {
+            using var source = Classifier.Parquet.ParquetInput.Open(input, "text");
+            var pieces = (source.Reader.RowGroups[0].RowGroup.TotalByteSize + maxBytes - 1) / maxBytes;
+            expectedRows = (int)((3000 + pieces - 1) / pieces);
+        }
+        Assert.All(groups.SkipLast(1), g => Assert.Equal(expectedRows, g));
+        Assert.InRange(groups[^1], 1, expectedRows);
+        Assert.Equal(wholeFields.Select(f => (f.Name, f.ClrType, f.IsNullable)), fields.Select(f => (f.Name, f.ClrType, f.IsNullable)));
+        for (var c = 0; c < fields.Count; c++) Assert.Equal(wholeColumns[c], columns[c]);
+    }
+
     [Fact]
     public void an_input_that_already_has_prediction_columns_cannot_be_scored_into_parquet()
     {
