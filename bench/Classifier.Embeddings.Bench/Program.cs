@@ -44,7 +44,7 @@ public static class Program
                 Vectors(Arg("--input", "bench/out/embeddings-corpus.csv"), int.Parse(Arg("--rows", "200")), Arg("--out", "bench/out/dotnet-vectors.csv"));
                 return 0;
             default:
-                Console.Error.WriteLine("usage: classifier-embeddings-bench minilm-files|encode-step|sweep|predict-batch|vectors [--out F] [--input F] [--rows N]");
+                Console.Error.WriteLine("usage: classifier-embeddings-bench minilm-files|encode-step|sweep|predict-batch|fidelity|vectors [--out F] [--input F] [--rows N]");
                 return 2;
         }
     }
@@ -116,7 +116,7 @@ public static class Program
             times.Add(watch.Elapsed.TotalSeconds);
         }
         times.Sort();
-        Console.WriteLine($"PredictBatch of {size}: median {times[times.Count / 2]:0.000} s, worst {times[^1]:0.000} s over {repeats} batches (load {Load()})");
+        Console.WriteLine($"PredictBatch of {size} ({Path.GetFileName(model)}): median {times[times.Count / 2]:0.000} s, worst {times[^1]:0.000} s over {repeats} batches (load {Load()})");
     }
 
     /// <summary>How close int8 vectors are to fp32 ones (cosine) on the given files' texts, and the int8 encode rate.</summary>
