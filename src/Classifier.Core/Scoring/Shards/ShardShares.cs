@@ -76,9 +76,9 @@ internal static class ShardShares
     {
         var estimator = shares.Estimator;
         var statsJson = JsonSerializer.Serialize(estimator.Stats, ModelCard.Json);
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        void WriteTo(Stream stream)
         {
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
             writer.Write(Magic);
             writer.Write(labels.Count);
             foreach (var label in labels) writer.Write(label);
@@ -97,16 +97,33 @@ internal static class ShardShares
             ["withoutDate"] = shares.WithoutDate,
             ["badDate"] = shares.BadDate,
             ["firstBadDate"] = shares.FirstBadDate,
-            ["bytes"] = buffer.Length,
-            ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length))),
         };
-        if (buffer.Length <= InlineBytes)
+        // The accumulators alone (replicates x labels doubles each) tell whether the state can be small;
+        // a large one streams to the sidecar rather than being copied into memory first.
+        var k = labels.Count;
+        var floor = (estimator.GroupCount + 1L) * (8 + 16L * k + 8L * k * estimator.Options.Replicates) + statsJson.Length;
+        if (floor <= InlineBytes)
         {
-            entry["file"] = null;
-            entry["inline"] = Convert.ToBase64String(buffer.GetBuffer(), 0, (int)buffer.Length);
-            return entry;
+            using var buffer = new MemoryStream();
+            WriteTo(buffer);
+            if (buffer.Length <= InlineBytes)
+            {
+                entry["bytes"] = buffer.Length;
+                entry["sha256"] = Convert.ToHexStringLower(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+                entry["file"] = null;
+                entry["inline"] = Convert.ToBase64String(buffer.GetBuffer(), 0, (int)buffer.Length);
+                return entry;
+            }
         }
-        AtomicFile.Write(sidecarPath, stream => stream.Write(buffer.GetBuffer(), 0, (int)buffer.Length));
+        AtomicFile.Write(sidecarPath, stream =>
+        {
+            // Not disposed: that would close the file before AtomicFile flushes it to disk.
+            var buffered = new BufferedStream(stream, 1 << 16);
+            WriteTo(buffered);
+            buffered.Flush();
+        });
+        entry["bytes"] = new FileInfo(sidecarPath).Length;
+        entry["sha256"] = FileHash.Sha256(sidecarPath);
         entry["file"] = Path.GetFileName(sidecarPath);
         entry["inline"] = null;
         return entry;
@@ -215,10 +232,10 @@ internal sealed class ShareStatisticsMerge(string? sharesOverride) : IShardStati
         for (var i = 0; i < manifests.Count; i++)
         {
             part = i;
-            var (bytes, where) = StateOf(input, i, entries[i]!);
+            var (open, where) = StateOf(input, i, entries[i]!);
             try
             {
-                using var reader = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
+                using var reader = new BinaryReader(open(), Encoding.UTF8);
                 if (reader.ReadString() != ShardShares.Magic) throw new InvalidDataException("not a shares state of this version");
                 var labels = Enumerable.Range(0, reader.ReadInt32()).Select(_ => reader.ReadString()).ToArray();
                 if (!labels.SequenceEqual(manifests[i].Labels)) throw new InvalidDataException("its labels are not the manifest's");
@@ -246,41 +263,37 @@ internal sealed class ShareStatisticsMerge(string? sharesOverride) : IShardStati
         return new MergedShares(target, merged!, grouping, input.Manifests[0].Settings.ExcelSafe, first["errorRates"]?.GetValue<string>() ?? "");
     }
 
-    /// <summary>Part <paramref name="i"/>'s state bytes and where they were read (for messages), checked against the manifest's size and SHA-256.</summary>
-    private static (byte[] Bytes, string Where) StateOf(ShardMergeInput input, int i, JsonObject entry)
+    /// <summary>
+    /// Opens part <paramref name="i"/>'s state (and says where it is, for messages) once its size and SHA-256
+    /// are the manifest's: a sidecar is hashed as it is read from disk, then streamed, never held whole.
+    /// </summary>
+    private static (Func<Stream> Open, string Where) StateOf(ShardMergeInput input, int i, JsonObject entry)
     {
         var manifestName = input.Shown(i) + ".json";
         var expectedSha = entry["sha256"]?.GetValue<string>();
-        byte[] bytes;
-        string where;
         if (entry["inline"]?.GetValue<string>() is { } inline)
         {
-            where = manifestName;
+            byte[] bytes;
             try
             {
                 bytes = Convert.FromBase64String(inline);
             }
             catch (FormatException e)
             {
-                throw ClassifierException.Input($"{where}: damaged share statistics (the inline state is not base64); run shard {i} again.", e);
+                throw ClassifierException.Input($"{manifestName}: damaged share statistics (the inline state is not base64); run shard {i} again.", e);
             }
+            if (expectedSha is null || Convert.ToHexStringLower(SHA256.HashData(bytes)) != expectedSha)
+                throw ClassifierException.Input($"{manifestName}: damaged share statistics (their SHA-256 is not the manifest's); run shard {i} again.");
+            return (() => new MemoryStream(bytes, writable: false), manifestName);
         }
-        else if (ShardShares.Sidecar(entry) is { } file)
-        {
-            var path = Path.Combine(Path.GetDirectoryName(input.Parts[i])!, file.Name);
-            where = Path.Combine(Path.GetDirectoryName(input.Shown(i)) ?? "", file.Name);
-            if (!File.Exists(path)) throw ClassifierException.Input($"{where}: missing: shard {i}'s share statistics; run shard {i} again.");
-            bytes = File.ReadAllBytes(path);
-            if (bytes.Length != file.Size || Convert.ToHexStringLower(SHA256.HashData(bytes)) != file.Sha256)
-                throw ClassifierException.Input($"{where}: does not match its manifest (size or SHA-256): it was changed or cut short after shard {i} finished; run shard {i} again.");
-        }
-        else
-        {
+        if (ShardShares.Sidecar(entry) is not { } file)
             throw ClassifierException.Input($"{manifestName}: its share statistics name neither a sidecar nor inline bytes; run shard {i} again.");
-        }
-        if (expectedSha is null || Convert.ToHexStringLower(SHA256.HashData(bytes)) != expectedSha)
-            throw ClassifierException.Input($"{where}: damaged share statistics (their SHA-256 is not the manifest's); run shard {i} again.");
-        return (bytes, where);
+        var path = Path.Combine(Path.GetDirectoryName(input.Parts[i])!, file.Name);
+        var where = Path.Combine(Path.GetDirectoryName(input.Shown(i)) ?? "", file.Name);
+        if (!File.Exists(path)) throw ClassifierException.Input($"{where}: missing: shard {i}'s share statistics; run shard {i} again.");
+        if (new FileInfo(path).Length != file.Size || FileHash.Sha256(path) != file.Sha256)
+            throw ClassifierException.Input($"{where}: does not match its manifest (size or SHA-256): it was changed or cut short after shard {i} finished; run shard {i} again.");
+        return (() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan), where);
     }
 
     private static string Short(string? hash) => hash is null ? "none" : hash.Length > 12 ? hash[..12] : hash;
