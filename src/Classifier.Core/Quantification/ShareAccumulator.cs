@@ -74,17 +74,25 @@ internal sealed class ShareAccumulator(int labelCount, int replicates, ShareMeth
         foreach (var sum in _replicates) writer.Write(sum);
     }
 
-    /// <summary>Adds the state <see cref="Write"/> wrote (another shard's texts of this group) to this one; false when a value is not a finite, non-negative number.</summary>
-    public bool AddFrom(BinaryReader reader)
+    /// <summary>
+    /// Adds the state <see cref="Write"/> wrote (another shard's texts of this group) to this one; false when
+    /// a value is not a finite, non-negative number. <paramref name="scratch"/> (replicates x labels doubles)
+    /// is reused from group to group, so reading thousands of groups makes no garbage per group.
+    /// </summary>
+    public bool AddFrom(BinaryReader reader, double[] scratch)
     {
         var n = reader.ReadInt64();
         var predicted = new long[labelCount];
         var probability = new double[labelCount];
         for (var l = 0; l < labelCount; l++) predicted[l] = reader.ReadInt64();
         for (var l = 0; l < labelCount; l++) probability[l] = reader.ReadDouble();
-        var sums = new double[_replicates.Length];
+        var sums = scratch.AsSpan(0, _replicates.Length);
         for (var i = 0; i < sums.Length; i++) sums[i] = reader.ReadDouble();
-        if (n < 0 || predicted.Any(c => c < 0) || predicted.Sum() != n || !probability.All(Valid) || !sums.All(Valid)) return false;
+        if (n < 0 || predicted.Any(c => c < 0) || predicted.Sum() != n || !probability.All(Valid)) return false;
+        foreach (var sum in sums)
+        {
+            if (!Valid(sum)) return false;
+        }
         N += n;
         for (var l = 0; l < labelCount; l++)
         {

@@ -118,8 +118,9 @@ internal sealed class ShareEstimator
     {
         try
         {
+            var scratch = new double[_options.Replicates * _labels.Count];
             var count = reader.ReadInt64();
-            if (count < 0 || !_overall.AddFrom(reader)) throw new InvalidDataException("an impossible count or sum");
+            if (count < 0 || !_overall.AddFrom(reader, scratch)) throw new InvalidDataException("an impossible count or sum");
             var groups = reader.ReadInt32();
             if (groups < 0) throw new InvalidDataException("a negative group count");
             for (var i = 0; i < groups; i++)
@@ -127,7 +128,7 @@ internal sealed class ShareEstimator
                 var key = (reader.ReadString(), reader.ReadString());
                 var note = reader.ReadString();
                 if (!_groups.TryGetValue(key, out var group)) _groups[key] = group = new ShareAccumulator(_labels.Count, _options.Replicates, _options.Method, note);
-                if (!group.AddFrom(reader)) throw new InvalidDataException($"an impossible count or sum in group '{key.Item1}' {key.Item2}");
+                if (!group.AddFrom(reader, scratch)) throw new InvalidDataException($"an impossible count or sum in group '{key.Item1}' {key.Item2}");
             }
             Count += count;
             _last = null;
