@@ -5,12 +5,17 @@
 # bench/shards.sh --memory: wall seconds and peak RSS of Parquet -> Parquet, CSV -> Parquet,
 # Parquet -> CSV and CSV -> CSV at 1,000,000 and 10,000,000 rows instead, with the load average
 # beside each run (about 10 minutes on 2 cores and 7 GB of disk, deleted at the end).
+# bench/shards.sh --shares: the same runs with --shares --group-by outlet --date-column published
+# (10 outlets x 24 months): sidecar sizes, merge time, and the merged shares file against one process.
 #
 #   bench/shards.sh [ROWS]         default: 1000000
 #   bench/shards.sh --memory
+#   bench/shards.sh --shares [ROWS]
 source "$(dirname "$0")/common.sh"
 MEMORY=0
+SHARES=0
 if [ "${1:-}" = --memory ]; then MEMORY=1; shift; fi
+if [ "${1:-}" = --shares ]; then SHARES=1; MEMORY=2; shift; fi
 ROWS=${1:-1000000}
 MODEL=models/stance.zip
 TIME=/usr/bin/time
@@ -74,5 +79,35 @@ if [ "$MEMORY" = 1 ]; then
         memory "$OUT/memory-corpus.csv" "$OUT/memory-scored.csv" "CSV -> CSV" "$n"
         rm -f "$OUT/memory-corpus.csv" "$OUT/memory-corpus.parquet"
     done
+fi
+if [ "$SHARES" = 1 ]; then
+    SHARE_ARGS=(--group-by outlet --date-column published --period month)
+    sharded() {  # sharded INPUT OUTPUT: the 4 shards with --shares, 2 at a time
+        printf '%s\n' 0 1 2 3 | xargs -P 2 -I{} "$TIME" -f "%M" -o "$OUT/rss-{}.txt" "$SCORE" --model "$MODEL" --input "$1" --output "$2" \
+            --shares "$OUT/shares-merged.csv" --group-by outlet --date-column published --period month --shard {}/4 --quiet
+    }
+    "$BENCH" generate --rows "$ROWS" --out "$OUT/shards-corpus.csv" --grouped >/dev/null
+    "$BENCH" to-parquet --input "$OUT/shards-corpus.csv" --out "$OUT/shards-corpus.parquet" --group-rows 100000 >/dev/null
+    echo "corpus: $ROWS rows with outlet and published; --shares ${SHARE_ARGS[*]}; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo
+    echo "| step | wall s | rows/s | peak RSS MB |"
+    echo "|---|---:|---:|---:|"
+    for ext in csv parquet; do
+        in="$OUT/shards-corpus.$ext"
+        rm -f "$OUT"/shards-one.$ext "$OUT"/shards-out.$ext* "$OUT"/shares-*.csv
+        step "$ext -> $ext --shares, one process" "$SCORE" --model "$MODEL" --input "$in" --output "$OUT/shards-one.$ext" --shares "$OUT/shares-one.csv" "${SHARE_ARGS[@]}" --quiet
+        export -f sharded; export SCORE MODEL OUT TIME
+        "$TIME" -f "%e" -o "$OUT/time-shards.txt" bash -c "sharded '$in' '$OUT/shards-out.$ext'"
+        elapsed=$(cat "$OUT/time-shards.txt"); rss=$(cat "$OUT"/rss-*.txt | sort -n | tail -1)
+        printf '| %-44s | %8.2f | %9.0f | %6d |\n' "$ext -> $ext --shares, 4 shards 2 at a time" "$elapsed" "$(awk -v r="$ROWS" -v e="$elapsed" 'BEGIN { print r / e }')" "$((rss / 1024))"
+        step "$ext merge of the 4 parts and their shares" "$SCORE" merge --output "$OUT/shards-out.$ext" --shards 4 --quiet
+        sidecars=$(stat -c %s "$OUT"/shards-out.$ext.part-*-of-4.shares | tr '\n' ' ')
+        echo "|   sidecars (bytes): $sidecars; groups in the shares file: $(( ($(wc -l < "$OUT/shares-one.csv") - 1) / 3 )) | | | |"
+        cmp -s "$OUT/shares-one.csv" "$OUT/shares-merged.csv" && echo "|   merged shares identical to the single run: yes | | | |" || echo "|   merged shares identical to the single run: NO | | | |"
+        cmp -s "$OUT/shards-one.$ext" "$OUT/shards-out.$ext" && echo "|   merged $ext identical to the single run: yes | | | |" || echo "|   merged $ext identical to the single run: NO | | | |"
+        rm -f "$OUT"/shards-out.$ext.part-* "$OUT"/rss-*.txt
+    done
+    echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    rm -f "$OUT"/shards-one.* "$OUT"/shards-out.* "$OUT/shards-corpus.csv" "$OUT"/shares-one.csv "$OUT"/shares-merged.csv
 fi
 rm -f "$OUT/shards-corpus.parquet" "$OUT/time.txt" "$OUT/time-shards.txt"

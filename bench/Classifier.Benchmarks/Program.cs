@@ -25,7 +25,7 @@ public static class Program
         switch (command)
         {
             case "generate":
-                Generate(Arg("--data", "data/stance.csv"), Arg("--out", "bench/out/corpus.csv"), long.Parse(Arg("--rows", "1000000")), int.Parse(Arg("--seed", "7")));
+                Generate(Arg("--data", "data/stance.csv"), Arg("--out", "bench/out/corpus.csv"), long.Parse(Arg("--rows", "1000000")), int.Parse(Arg("--seed", "7")), args.Contains("--grouped"));
                 return 0;
             case "to-parquet":
                 ToParquet(Arg("--input", "bench/out/corpus.csv"), Arg("--out", "bench/out/corpus.parquet"), int.Parse(Arg("--group-rows", "100000")));
@@ -54,7 +54,9 @@ public static class Program
     /// News-like rows: a labeled sentence of our data with three of its words replaced by random words
     /// of the vocabulary, so texts are unique but keep the length and style (about 25 words) of the data.
     /// </summary>
-    private static void Generate(string data, string output, long rows, int seed)
+    /// <remarks><paramref name="grouped"/> adds the columns <c>outlet</c> (10 outlets) and <c>published</c> (dates over
+    /// 2019-2020), taken from the row number so the texts are the same with or without them (for --shares).</remarks>
+    private static void Generate(string data, string output, long rows, int seed, bool grouped = false)
     {
         var sentences = ReadColumn(data, "text");
         var vocabulary = sentences.SelectMany(s => s.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Distinct().ToArray();
@@ -64,6 +66,11 @@ public static class Program
         using var writer = CsvWriter.Create(stream, new CsvWriterOptions { NewLine = "\n" });
         writer.WriteField("id");
         writer.WriteField("text");
+        if (grouped)
+        {
+            writer.WriteField("outlet");
+            writer.WriteField("published");
+        }
         writer.EndRecord();
         for (long i = 0; i < rows; i++)
         {
@@ -73,20 +80,26 @@ public static class Program
             for (var k = 0; k < 3; k++) words[random.Next(words.Count)] = vocabulary[random.Next(vocabulary.Length)];
             writer.WriteField(i + 1, default);
             writer.WriteField(string.Join(' ', words));
+            if (grouped)
+            {
+                writer.WriteField($"outlet-{i % 10}");
+                writer.WriteField(new DateOnly(2019, 1, 1).AddDays((int)(i * 17 % 730)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            }
             writer.EndRecord();
         }
         Console.WriteLine($"wrote {rows:N0} rows to {output} ({new FileInfo(output).Length / 1e6:N0} MB)");
     }
 
-    /// <summary>A generated corpus (id,text) as Parquet: id as int64, text as string, row groups of <paramref name="groupRows"/>.</summary>
+    /// <summary>A generated corpus (id,text and any further columns) as Parquet: id as int64, the others as strings, row groups of <paramref name="groupRows"/>.</summary>
     private static void ToParquet(string input, string output, int groupRows)
     {
-        var schema = new Parquet.Schema.ParquetSchema(new Parquet.Schema.DataField<long>("id"), new Parquet.Schema.DataField<string>("text"));
         using var reader = CsvReader.FromFile(input, new CsvReaderOptions { Separator = ',' });
+        var headers = reader.Headers.ToArray();
+        var schema = new Parquet.Schema.ParquetSchema([new Parquet.Schema.DataField<long>("id"), .. headers.Skip(1).Select(h => new Parquet.Schema.DataField<string>(h))]);
         using var stream = File.Create(output);
         var writer = Parquet.ParquetWriter.CreateAsync(schema, stream).GetAwaiter().GetResult();
         var ids = new long[groupRows];
-        var texts = new string?[groupRows];
+        var columns = headers.Skip(1).Select(_ => new string?[groupRows]).ToArray();
         long rows = 0;
         var n = 0;
         void Flush()
@@ -94,13 +107,14 @@ public static class Program
             if (n == 0) return;
             using var group = writer.CreateRowGroup();
             group.WriteAsync<long>(schema.DataFields[0], ids.AsMemory(0, n)).GetAwaiter().GetResult();
-            group.WriteAsync(schema.DataFields[1], new ArraySegment<string?>(texts, 0, n)!).GetAwaiter().GetResult();
+            for (var c = 0; c < columns.Length; c++) group.WriteAsync(schema.DataFields[c + 1], new ArraySegment<string?>(columns[c], 0, n)!).GetAwaiter().GetResult();
             n = 0;
         }
         while (reader.Read())
         {
             ids[n] = long.Parse(reader.GetString(0), System.Globalization.CultureInfo.InvariantCulture);
-            texts[n++] = reader.GetString(1);
+            for (var c = 0; c < columns.Length; c++) columns[c][n] = reader.GetString(c + 1);
+            n++;
             rows++;
             if (n == groupRows) Flush();
         }

@@ -16,6 +16,7 @@ set -euo pipefail
 IMAGE=docker://registry.example.org/classifier/classifier-score:1
 DATA=${DATA:-$PWD/data}
 echo "shard ${SLURM_ARRAY_TASK_ID} of ${SLURM_ARRAY_TASK_COUNT} on $(hostname)"
-# A requeued task whose manifest matches skips its shard.
+# A requeued task whose manifest matches skips its shard. With --shares each task saves its shard's share
+# statistics beside its part; the merge writes the shares file.
 srun apptainer run --bind "$DATA:/data" "$IMAGE" \
-  --model /app/models/stance.zip --input /data/corpus.parquet --output /data/out/scored.parquet --shards 4 --quiet
+  --model /app/models/stance.zip --input /data/corpus.parquet --output /data/out/scored.parquet --shares /data/out/shares.csv --shards 4 --quiet

@@ -348,7 +348,7 @@ internal sealed class ParquetRowSource : IShardRows
         for (var c = 0; c < fields.Length; c++) fields[c] = ParquetColumns.Format(columns[c].GetValue(row));
         row++;
         rowNumber++;
-        return new SourceRow(rowNumber, rowNumber, fields);
+        return new SourceRow(rowNumber, rowNumber, fields, rowNumber - 1);
     }
 
     /// <inheritdoc />

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Classifier.Core;
 using Classifier.Core.IO;
 using Classifier.Core.Model;
+using Classifier.Core.Quantification;
 using Classifier.Core.Scoring;
 using Classifier.Core.Scoring.Shards;
 using Parquet;
@@ -32,14 +33,16 @@ internal static class ParquetScoring
     {
         Check(job);
         ScoringJob.CheckPaths(job);
-        var scorer = new BatchScorer(ModelStore.Load(job.ModelPath), job.Scoring.Engine);
+        var (scorer, shares) = Open(job);
         ScoringSummary? summary = null;
         WithErrors(job.OutputPath!, job.ErrorsPath, job.Scoring, (output, problems) =>
         {
             using var chunks = Chunks.Open(job, null, problems);
-            summary = Score(scorer, job.Scoring, chunks, output, problems, progress, cancel, limits);
+            summary = Score(scorer, job.Scoring, chunks, output, problems, progress, cancel, limits, shares);
             if (summary.RowsRead == 0)
                 throw ClassifierException.Input($"{job.InputPath}: no rows to score: {(problems.Count > 0 ? $"all {problems.Count} data rows are malformed" : "it has no data rows")}.");
+            // Written before the output is renamed into place, as a CSV run does.
+            if (shares is not null) summary = ShareRun.WriteFile(job, shares, summary);
         });
         return summary!;
     }
@@ -52,7 +55,7 @@ internal static class ParquetScoring
         var identity = fromParquet ? new ParquetShardInput(job.InputPath!, job.Scoring.TextColumn).Identify() : new CsvShardInput(job.InputPath!, job.Scoring.TextColumn).Identify();
         var work = ShardWork.Plan(job, shard, identity, ShardSettings.Of(job.Scoring, "parquet", fromParquet ? 0 : CsvRowGroupRows));
         if (work.SkipReason is not null) return new ShardOutcome(ShardManifest.Read(work.ManifestPath), null, work.SkipReason);
-        var scorer = new BatchScorer(ModelStore.Load(job.ModelPath), job.Scoring.Engine);
+        var (scorer, shares) = Open(job);
         work.Begin();
         ScoringSummary? summary = null;
         ShardSplit? split = null;
@@ -60,12 +63,44 @@ internal static class ParquetScoring
         WithErrors(work.PartPath, work.ErrorsPartPath, job.Scoring, (output, problems) =>
         {
             using var chunks = Chunks.Open(job, shard, problems);
-            summary = Score(scorer, job.Scoring, chunks, output, problems, progress, cancel, GroupLimits.Default);
+            summary = Score(scorer, job.Scoring, chunks, output, problems, progress, cancel, GroupLimits.Default, shares);
             split = chunks.Split;
             read = chunks.WithRead(identity);
         });
         var errorsHeader = work.ErrorsPartPath is null ? 0 : ShardedScoring.HeaderBytes(job.Scoring with { Format = OutputFormat.Csv }, RowProblemLog.Columns);
-        return new ShardOutcome(work.Complete(read!, split!, summary!, 0, errorsHeader), summary, null);
+        return new ShardOutcome(work.Complete(read!, split!, summary!, 0, errorsHeader, ShardedScoring.SaveShares(work, shares, scorer.Labels)), summary, null);
+    }
+
+    /// <summary>The scorer and, with --shares, the collector of the scored texts (a card without the statistics fails before any text is scored).</summary>
+    private static (BatchScorer Scorer, ShareCollector? Shares) Open(ScoringJobOptions job)
+    {
+        var model = ModelStore.Load(job.ModelPath);
+        var cardStats = ShareRun.CardStats(job);
+        var scorer = new BatchScorer(model, job.Scoring.Engine);
+        return (scorer, ShareRun.Collector(job, model.Labels, scorer, cardStats));
+    }
+
+    /// <summary>
+    /// Feeds a scored row group to the shares, row by row in input order: each row's position in the
+    /// input (the Parquet row's index in the file, or the CSV record's first byte, as the CSV-output
+    /// path keys them) and its --group-by and --date-column cells as the CSV output would show them.
+    /// </summary>
+    private static void AddShares(ShareCollector shares, Chunks chunks, int rows, Scores result, int labelCount)
+    {
+        var probabilities = new float[labelCount];
+        // Read here (Parquet) and again when written: only the --group-by and --date-column columns.
+        var groups = shares.GroupIndex >= 0 ? chunks.Column(shares.GroupIndex) : null;
+        var dates = shares.DateIndex >= 0 ? chunks.Column(shares.DateIndex) : null;
+        for (var i = 0; i < rows; i++)
+        {
+            if (result.Labels[i] is null) continue;
+            for (var l = 0; l < labelCount; l++) probabilities[l] = result.Probabilities[l][i]!.Value;
+            var (position, number, line) = chunks.OriginOf(i);
+            shares.Add(position, number, line,
+                groups is null ? null : ParquetColumns.Format(groups.GetValue(i)),
+                dates is null ? null : ParquetColumns.Format(dates.GetValue(i)),
+                result.Predicted[i], probabilities);
+        }
     }
 
     private static void Check(ScoringJobOptions job)
@@ -91,8 +126,9 @@ internal static class ParquetScoring
         });
     }
 
-    private static ScoringSummary Score(BatchScorer scorer, ScoringOptions options, Chunks chunks, Stream output, RowProblemLog problems, ProgressLine? progress, CancellationToken cancel, GroupLimits limits)
+    private static ScoringSummary Score(BatchScorer scorer, ScoringOptions options, Chunks chunks, Stream output, RowProblemLog problems, ProgressLine? progress, CancellationToken cancel, GroupLimits limits, ShareCollector? shares = null)
     {
+        shares?.Begin(chunks.Name, [.. chunks.Fields.Select(f => f.Name)]);
         var clock = Stopwatch.StartNew();
         var labels = scorer.Labels;
         var fields = new List<DataField>(chunks.Fields);
@@ -116,6 +152,7 @@ internal static class ParquetScoring
                 cancel.ThrowIfCancellationRequested();
                 var result = ScoreTexts(scorer, options, chunks.Texts(), rows, previous);
                 previous = result;
+                if (shares is not null) AddShares(shares, chunks, rows, result, labels.Count);
                 read += rows;
                 for (var i = 0; i < rows; i++)
                 {
@@ -156,7 +193,8 @@ internal static class ParquetScoring
         return new ScoringSummary(read, scored, empty, problems.Count, labels, counts, uncertain, clock.Elapsed) { Engine = scorer.Engine, EngineNote = scorer.EngineNote };
     }
 
-    private sealed record Scores(string?[] Labels, int[] Index, float?[] Confidence, float?[][] Probabilities);
+    /// <summary>A row group's predictions; Index is -1 for "uncertain", Predicted is the model's label whatever the confidence (what the shares count).</summary>
+    private sealed record Scores(string?[] Labels, int[] Index, int[] Predicted, float?[] Confidence, float?[][] Probabilities);
 
     /// <summary>
     /// Scores a row group's texts in batches, on up to <see cref="ScoringOptions.Threads"/> cores, a
@@ -168,7 +206,7 @@ internal static class ParquetScoring
         var labels = scorer.Labels;
         var result = reuse is not null && reuse.Labels.Length >= rows
             ? reuse
-            : new Scores(new string?[rows], new int[rows], new float?[rows], [.. labels.Select(_ => new float?[rows])]);
+            : new Scores(new string?[rows], new int[rows], new int[rows], new float?[rows], [.. labels.Select(_ => new float?[rows])]);
         // Reused arrays: the rows of this group start with no prediction.
         Array.Clear(result.Labels, 0, rows);
         Array.Clear(result.Confidence, 0, rows);
@@ -207,6 +245,7 @@ internal static class ParquetScoring
             var uncertain = options.MinConfidence is { } min && confidence < min;
             result.Labels[i] = uncertain ? ScoringOptions.UncertainLabel : labels[predictions.Predicted[k]];
             result.Index[i] = uncertain ? -1 : predictions.Predicted[k];
+            result.Predicted[i] = predictions.Predicted[k];
             result.Confidence[i] = confidence;
             var p = predictions.ProbabilitiesOf(k);
             for (var j = 0; j < p.Length; j++) result.Probabilities[j][i] = p[j];
@@ -226,6 +265,7 @@ internal static class ParquetScoring
         private ParquetInput.GroupReader? group;
         private string?[]? texts;
         private string?[][]? csvColumns;
+        private (long Position, long Number, long Line)[]? csvOrigins;
         private readonly Action? afterBatch;
         private const int CsvPaceRows = 1024;
 
@@ -274,6 +314,14 @@ internal static class ParquetScoring
             return new Chunks(new CsvShardInput(job.InputPath!, job.Scoring.TextColumn).Open(one, job.Scoring, problems), job.Scoring.AfterBatch);
         }
 
+        /// <summary>Where row <paramref name="i"/> of the chunk last returned comes from: its position in the input (as <see cref="SourceRow.Position"/>), row number and line.</summary>
+        public (long Position, long Number, long Line) OriginOf(int i)
+        {
+            if (parquet is null) return csvOrigins![i];
+            var index = parquet.GroupStarts[next - 1] + i;
+            return (index, index + 1, index + 1);
+        }
+
         public ShardInput WithRead(ShardInput identity) =>
             parquet is null ? csv!.WithRead(identity) : parquet.WithRead(identity, Split.FirstRowGroup, Split.EndRowGroup);
 
@@ -289,10 +337,12 @@ internal static class ParquetScoring
                 return group.Rows;
             }
             var columns = csvColumns ??= [.. Fields.Select(_ => new string?[CsvRowGroupRows])];
+            var origins = csvOrigins ??= new (long, long, long)[CsvRowGroupRows];
             var rows = 0;
             while (rows < CsvRowGroupRows && csv!.Next() is { } row)
             {
                 for (var c = 0; c < columns.Length; c++) columns[c][rows] = row.Fields[c];
+                origins[rows] = (row.Position, row.Number, row.Line);
                 // Parsing allocates too: the host paces its heap every batch of rows, as when it scores CSV.
                 if (++rows % CsvPaceRows == 0) afterBatch?.Invoke();
             }

@@ -38,5 +38,10 @@ internal static class ShardCommands
         var m = outcome.Manifest;
         var rows = m.Split.FirstRow == 0 ? "no rows" : $"rows {m.Split.FirstRow:N0} to {m.Split.LastRow:N0}";
         stderr.WriteLine($"Shard {shard}: {rows} ({m.Split.Unit} {m.Split.From:N0} to {m.Split.To:N0} of {m.Split.Total:N0}) in {m.Part.Name}; manifest {m.Part.Name}.json.");
+        if (m.Statistics.GetValueOrDefault(ShardShares.Name) is { } shares)
+        {
+            var where = ShardShares.Sidecar(shares) is { } file ? $"in {file.Name} ({file.Size:N0} bytes)" : "in the manifest";
+            stderr.WriteLine($"Share statistics of {shares["texts"]?.GetValue<long>():N0} texts in {shares["groups"]?.GetValue<int>():N0} groups saved {where}; 'classifier-score merge' writes the shares to {shares["options"]?["output"]}.");
+        }
     }
 }

@@ -4,7 +4,7 @@ namespace Classifier.Core.Quantification;
 /// Per-text bootstrap weights for a streaming (Poisson) bootstrap: in each replicate a text counts
 /// Poisson(1) times, which for large groups is the same as resampling the group's texts with
 /// replacement, but needs no second pass and no memory per text. The weights are a pure function
-/// of (seed, text position, replicate), so the order in which threads finish cannot change them.
+/// of (seed, the text's position in the input, replicate), so the order in which threads finish cannot change them.
 /// </summary>
 internal static class PoissonWeights
 {
@@ -16,10 +16,21 @@ internal static class PoissonWeights
     private static readonly double[] Table = BuildTable();
 
     /// <summary>Fills <paramref name="weights"/> (one per replicate) for the text at <paramref name="position"/>.</summary>
-    public static void Fill(ulong seed, long position, Span<double> weights)
+    public static void Fill(ulong seed, long position, Span<double> weights) => Fill(seed, position, 0, weights);
+
+    /// <summary>
+    /// Fills <paramref name="weights"/> (one per replicate) for unit <paramref name="unit"/> (a sentence's
+    /// 1-based index with --sentences, else 0) of the record at <paramref name="position"/>. The position
+    /// must be one every process computes the same for the same text (a CSV record's first byte, a Parquet
+    /// row's index in the file), never a count of the texts seen so far, so that shards draw what one
+    /// process draws.
+    /// </summary>
+    public static void Fill(ulong seed, long position, int unit, Span<double> weights)
     {
-        // SplitMix64 seeded by (seed, position): five 12-bit draws from each 64-bit output.
-        var state = Mix(seed ^ Mix((ulong)position + 0x9E3779B97F4A7C15UL));
+        var key = Mix((ulong)position + 0x9E3779B97F4A7C15UL);
+        if (unit != 0) key = Mix(key ^ ((ulong)(uint)unit * 0xD6E8FEB86659FD93UL));
+        // SplitMix64 seeded by (seed, position, unit): five 12-bit draws from each 64-bit output.
+        var state = Mix(seed ^ key);
         var table = Table;
         var b = 0;
         while (b < weights.Length)

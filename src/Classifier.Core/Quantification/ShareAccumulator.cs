@@ -62,6 +62,49 @@ internal sealed class ShareAccumulator(int labelCount, int replicates, ShareMeth
         AddScaled(_replicates, other._replicates, 1);
     }
 
+    /// <summary>
+    /// Writes the state (N, predicted counts, probability sums, the per-replicate sums) as little-endian
+    /// integers and doubles: the exact values, so an accumulator read back and merged adds up to the same bits.
+    /// </summary>
+    public void Write(BinaryWriter writer)
+    {
+        writer.Write(N);
+        foreach (var count in Predicted) writer.Write(count);
+        foreach (var sum in Probability) writer.Write(sum);
+        foreach (var sum in _replicates) writer.Write(sum);
+    }
+
+    /// <summary>
+    /// Adds the state <see cref="Write"/> wrote (another shard's texts of this group) to this one; false when
+    /// a value is not a finite, non-negative number. <paramref name="scratch"/> (replicates x labels doubles)
+    /// is reused from group to group, so reading thousands of groups makes no garbage per group.
+    /// </summary>
+    public bool AddFrom(BinaryReader reader, double[] scratch)
+    {
+        var n = reader.ReadInt64();
+        var predicted = new long[labelCount];
+        var probability = new double[labelCount];
+        for (var l = 0; l < labelCount; l++) predicted[l] = reader.ReadInt64();
+        for (var l = 0; l < labelCount; l++) probability[l] = reader.ReadDouble();
+        var sums = scratch.AsSpan(0, _replicates.Length);
+        for (var i = 0; i < sums.Length; i++) sums[i] = reader.ReadDouble();
+        if (n < 0 || predicted.Any(c => c < 0) || predicted.Sum() != n || !probability.All(Valid)) return false;
+        foreach (var sum in sums)
+        {
+            if (!Valid(sum)) return false;
+        }
+        N += n;
+        for (var l = 0; l < labelCount; l++)
+        {
+            Predicted[l] += predicted[l];
+            Probability[l] += probability[l];
+        }
+        AddScaled(_replicates, sums, 1);
+        return true;
+
+        static bool Valid(double v) => double.IsFinite(v) && v >= 0;
+    }
+
     /// <summary>What replicate <paramref name="b"/> observed: predicted-label shares (ACC) or mean probabilities (PACC); null when every weight was 0.</summary>
     public double[]? ObservedIn(int b)
     {

@@ -4,7 +4,10 @@ namespace Classifier.Core.Quantification;
 /// Streams scored texts into per-group accumulators, then estimates each group's label shares with
 /// ACC or PACC and percentile intervals from a bootstrap that resamples both the group's texts
 /// (Poisson weights per text) and the model's out-of-fold calibration rows (per true label).
-/// Not thread-safe: add texts from one thread, in a fixed order (the order is part of the seed).
+/// Not thread-safe: add texts from one thread. Each text's bootstrap weights depend on the seed and the
+/// text's position (given, or the count of texts added before it), not on the order, and every sum is
+/// exact, so the estimators of a corpus's shards, saved (<see cref="WriteState"/>) and added up
+/// (<see cref="AddState"/>), give what one estimator over the whole corpus gives, to the bit.
 /// </summary>
 internal sealed class ShareEstimator
 {
@@ -21,6 +24,7 @@ internal sealed class ShareEstimator
     private readonly double[] _rounded;
     private readonly ulong _documentSeed;
     private readonly string _source;
+    private readonly QuantificationStats _stats;
     private (string Group, string Period) _lastKey;
     private ShareAccumulator? _last;
 
@@ -34,6 +38,7 @@ internal sealed class ShareEstimator
         _labels = labels;
         _calibration = stats.Check(labels, cardPath);
         _source = stats.Source;
+        _stats = stats;
         _pointMatrix = options.Method == ShareMethod.Acc ? stats.ConfusionArray() : stats.MeanProbabilityArray();
         _overall = new ShareAccumulator(labels.Count, options.Replicates, options.Method, "");
         _weights = new double[options.Replicates];
@@ -53,11 +58,27 @@ internal sealed class ShareEstimator
             ?? throw ClassifierException.Model($"{cardPath}: the card has no quantification statistics (it predates share estimates); retrain the model (classifier-train) to add them.");
     }
 
-    /// <summary>Adds one scored text to the whole corpus only (no groups).</summary>
-    public void Add(int predicted, ReadOnlySpan<float> probabilities) => Add(null, predicted, probabilities);
+    /// <summary>The error rates the estimates are corrected with.</summary>
+    public QuantificationStats Stats => _stats;
 
-    /// <summary>Adds one scored text to its group (and period) and to the whole corpus.</summary>
-    public void Add(string group, string period, int predicted, ReadOnlySpan<float> probabilities, string note = "")
+    /// <summary>The options the estimator was made with.</summary>
+    public ShareOptions Options => _options;
+
+    /// <summary>Groups (and periods) seen so far.</summary>
+    public int GroupCount => _groups.Count;
+
+    /// <summary>Adds one scored text to the whole corpus only (no groups), at the position <see cref="Count"/> (texts in memory: the library, samples).</summary>
+    public void Add(int predicted, ReadOnlySpan<float> probabilities) => Add((ShareAccumulator?)null, Count, 0, predicted, probabilities);
+
+    /// <summary>Adds one scored text to the whole corpus only (no groups), at <paramref name="position"/> in its input (see <see cref="PoissonWeights.Fill(ulong, long, int, Span{double})"/>).</summary>
+    public void Add(long position, int unit, int predicted, ReadOnlySpan<float> probabilities) => Add((ShareAccumulator?)null, position, unit, predicted, probabilities);
+
+    /// <summary>Adds one scored text to its group (and period), at the position <see cref="Count"/>.</summary>
+    public void Add(string group, string period, int predicted, ReadOnlySpan<float> probabilities, string note = "") =>
+        Add(group, period, Count, 0, predicted, probabilities, note);
+
+    /// <summary>Adds one scored text to its group (and period), at <paramref name="position"/> (unit <paramref name="unit"/>) in its input.</summary>
+    public void Add(string group, string period, long position, int unit, int predicted, ReadOnlySpan<float> probabilities, string note = "")
     {
         var key = (group, period);
         if (_last is null || _lastKey != key)
@@ -66,7 +87,56 @@ internal sealed class ShareEstimator
             _last = found;
             _lastKey = key;
         }
-        Add(_last, predicted, probabilities);
+        Add(_last, position, unit, predicted, probabilities);
+    }
+
+    /// <summary>
+    /// Writes what the texts added so far left: the count, the ungrouped texts' accumulator, then each
+    /// group's key, note and accumulator (in group order). Options and error rates are not included: the
+    /// reader supplies them and must use the same.
+    /// </summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.Write(Count);
+        _overall.Write(writer);
+        writer.Write(_groups.Count);
+        foreach (var (key, group) in _groups.OrderBy(g => g.Key.Group, StringComparer.Ordinal).ThenBy(g => g.Key.Period, StringComparer.Ordinal))
+        {
+            writer.Write(key.Group);
+            writer.Write(key.Period);
+            writer.Write(group.Note);
+            group.Write(writer);
+        }
+    }
+
+    /// <summary>
+    /// Adds a state <see cref="WriteState"/> wrote with the same labels, method and replicates (another shard's
+    /// texts). Throws <see cref="InvalidDataException"/> when the bytes are cut short or hold impossible values (the
+    /// estimator may then hold part of them: drop it).
+    /// </summary>
+    public void AddState(BinaryReader reader)
+    {
+        try
+        {
+            var scratch = new double[_options.Replicates * _labels.Count];
+            var count = reader.ReadInt64();
+            if (count < 0 || !_overall.AddFrom(reader, scratch)) throw new InvalidDataException("an impossible count or sum");
+            var groups = reader.ReadInt32();
+            if (groups < 0) throw new InvalidDataException("a negative group count");
+            for (var i = 0; i < groups; i++)
+            {
+                var key = (reader.ReadString(), reader.ReadString());
+                var note = reader.ReadString();
+                if (!_groups.TryGetValue(key, out var group)) _groups[key] = group = new ShareAccumulator(_labels.Count, _options.Replicates, _options.Method, note);
+                if (!group.AddFrom(reader, scratch)) throw new InvalidDataException($"an impossible count or sum in group '{key.Item1}' {key.Item2}");
+            }
+            Count += count;
+            _last = null;
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException("cut short", e);
+        }
     }
 
     /// <summary>Estimates every group and the whole corpus.</summary>
@@ -89,11 +159,11 @@ internal sealed class ShareEstimator
         return new ShareResults(_labels, _options.MethodName, _options.Confidence, _options.Replicates, _options.Seed, groups, overall) { ErrorRates = _source };
     }
 
-    private void Add(ShareAccumulator? group, int predicted, ReadOnlySpan<float> probabilities)
+    private void Add(ShareAccumulator? group, long position, int unit, int predicted, ReadOnlySpan<float> probabilities)
     {
         if ((uint)predicted >= (uint)_labels.Count) throw new ArgumentOutOfRangeException(nameof(predicted));
         for (var l = 0; l < _rounded.Length; l++) _rounded[l] = Math.Round(Math.Clamp(probabilities[l], 0f, 1f) * ShareAccumulator.FixedScale) / ShareAccumulator.FixedScale;
-        PoissonWeights.Fill(_documentSeed, Count, _weights);
+        PoissonWeights.Fill(_documentSeed, position, unit, _weights);
         Count++;
         (group ?? _overall).Add(predicted, _rounded, _weights);
     }

@@ -97,39 +97,70 @@ internal sealed class ShareCollector(ShareEstimator estimator, ShareGrouping gro
         if (grouping.DateColumn is { } date) _dateIndex = Find(columns, date, "--date-column");
     }
 
+    /// <summary>Index of the --group-by column among the input's columns (after <see cref="Begin"/>), or -1.</summary>
+    public int GroupIndex => _groupIndex;
+
+    /// <summary>Index of the --date-column among the input's columns (after <see cref="Begin"/>), or -1.</summary>
+    public int DateIndex => _dateIndex;
+
+    /// <summary>Counts another shard's rows without a date (its <see cref="WithoutDate"/>, <see cref="BadDate"/>, <see cref="FirstBadDate"/>), as merge does after adding its state; call in shard order.</summary>
+    public void AddDateCounts(long withoutDate, long badDate, string? firstBadDate)
+    {
+        WithoutDate += withoutDate;
+        BadDate += badDate;
+        FirstBadDate ??= firstBadDate;
+    }
+
     /// <inheritdoc />
-    public void Add(SourceRow row, int predicted, ReadOnlySpan<float> probabilities)
+    public void Add(SourceRow row, int unit, int predicted, ReadOnlySpan<float> probabilities)
     {
         if (!grouping.Splits)
         {
-            estimator.Add(predicted, probabilities);
+            estimator.Add(row.Position, unit, predicted, probabilities);
             return;
         }
         // A row's sentences arrive together: its key is worked out once.
         if (!ReferenceEquals(row, _lastRow))
         {
-            _lastKey = KeyOf(row);
+            _lastKey = KeyOf(row.Number, row.Line, _groupIndex >= 0 ? row.Fields[_groupIndex] : null, _dateIndex >= 0 ? row.Fields[_dateIndex] : null);
             _lastRow = row;
         }
-        estimator.Add(_lastKey.Group, _lastKey.Period, predicted, probabilities, _lastKey.Note);
+        estimator.Add(_lastKey.Group, _lastKey.Period, row.Position, unit, predicted, probabilities, _lastKey.Note);
     }
 
-    private (string Group, string Period, string Note) KeyOf(SourceRow row)
+    /// <summary>
+    /// One scored text given by its cells rather than a <see cref="SourceRow"/> (writers that hold columns,
+    /// such as Parquet output): the row's position, number and line, and its --group-by and --date-column
+    /// cells (null when the option is not given).
+    /// </summary>
+    public void Add(long position, long number, long line, string? groupCell, string? dateCell, int predicted, ReadOnlySpan<float> probabilities)
     {
-        var group = _groupIndex >= 0 ? row.Fields[_groupIndex] : ShareEstimator.AllGroup;
+        _lastRow = null;
+        if (!grouping.Splits)
+        {
+            estimator.Add(position, 0, predicted, probabilities);
+            return;
+        }
+        var (group, period, note) = KeyOf(number, line, groupCell, dateCell);
+        estimator.Add(group, period, position, 0, predicted, probabilities, note);
+    }
+
+    private (string Group, string Period, string Note) KeyOf(long number, long line, string? groupCell, string? dateCell)
+    {
+        var group = _groupIndex >= 0 ? groupCell ?? "" : ShareEstimator.AllGroup;
         if (_dateIndex < 0) return (group, "", "");
-        var cell = row.Fields[_dateIndex];
+        var cell = dateCell ?? "";
         if (string.IsNullOrWhiteSpace(cell))
         {
-            if (strict) throw ClassifierException.Input($"{_source}: row {row.Number} (line {row.Line}), column '{grouping.DateColumn}': empty date (--strict).");
+            if (strict) throw ClassifierException.Input($"{_source}: row {number} (line {line}), column '{grouping.DateColumn}': empty date (--strict).");
             WithoutDate++;
             return (group, "", $"no readable date in '{grouping.DateColumn}'");
         }
         if (!ShareGrouping.TryParseDate(cell, out var day))
         {
-            if (strict) throw ClassifierException.Input($"{_source}: row {row.Number} (line {row.Line}), column '{grouping.DateColumn}': '{cell}' is not a date (--strict).");
+            if (strict) throw ClassifierException.Input($"{_source}: row {number} (line {line}), column '{grouping.DateColumn}': '{cell}' is not a date (--strict).");
             BadDate++;
-            FirstBadDate ??= $"'{cell}' in row {row.Number}";
+            FirstBadDate ??= $"'{cell}' in row {number}";
             return (group, "", $"no readable date in '{grouping.DateColumn}'");
         }
         return (group, ShareGrouping.PeriodOf(day, grouping.Period), "");

@@ -22,20 +22,25 @@ internal static class TextShares
         var estimator = new ShareEstimator(stats, labels, options, where);
         var probabilities = new float[labels.Count];
         var chunk = new List<string>(Chunk);
+        // Each text's bootstrap weights are keyed by its index in the sequence (blank texts keep theirs).
+        var positions = new List<long>(Chunk);
         var index = 0;
         void Flush()
         {
-            foreach (var p in predict(chunk))
+            var predictions = predict(chunk);
+            for (var i = 0; i < predictions.Count; i++)
             {
+                var p = predictions[i];
                 var predicted = -1;
                 for (var l = 0; l < labels.Count; l++)
                 {
                     probabilities[l] = p.Probabilities[labels[l]];
                     if (labels[l] == p.Label) predicted = l;
                 }
-                estimator.Add(predicted >= 0 ? predicted : Evaluation.EvaluationReport.ArgMax(probabilities), probabilities);
+                estimator.Add(positions[i], 0, predicted >= 0 ? predicted : Evaluation.EvaluationReport.ArgMax(probabilities), probabilities);
             }
             chunk.Clear();
+            positions.Clear();
         }
         foreach (var text in texts)
         {
@@ -43,6 +48,7 @@ internal static class TextShares
             index++;
             if (string.IsNullOrWhiteSpace(text)) continue;
             chunk.Add(text);
+            positions.Add(index - 1);
             if (chunk.Count == Chunk) Flush();
         }
         if (chunk.Count > 0) Flush();

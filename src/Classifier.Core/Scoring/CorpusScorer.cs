@@ -140,7 +140,7 @@ internal sealed class CorpusScorer(BatchScorer scorer, ScoringOptions options)
     {
         foreach (var unit in done.Units)
         {
-            if (unit.Slot >= 0) Sink!.Add(unit.Row, done.Predictions!.Predicted[unit.Slot], done.Predictions.ProbabilitiesOf(unit.Slot));
+            if (unit.Slot >= 0) Sink!.Add(unit.Row, Math.Max(0, unit.Sentence), done.Predictions!.Predicted[unit.Slot], done.Predictions.ProbabilitiesOf(unit.Slot));
         }
     }
 

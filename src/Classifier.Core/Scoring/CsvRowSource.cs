@@ -101,7 +101,8 @@ internal sealed class CsvRowSource : IRowSource
             var n = Math.Min(reader.FieldCount, fields.Length);
             for (var i = 0; i < n; i++) fields[i] = reader.GetString(i);
             for (var i = n; i < fields.Length; i++) fields[i] = "";
-            return new SourceRow(reader.RowNumber, reader.LineNumber, fields);
+            // After Read, the reader's byte offset is the record's first byte: what the shards split by.
+            return new SourceRow(reader.RowNumber, reader.LineNumber, fields, reader.ByteOffset);
         }
         catch (CsvFormatException e)
         {

@@ -24,7 +24,7 @@ internal sealed class LineRowSource(string name, TextReader reader, bool leaveOp
         if (number == 0 && line.Length > 0 && line[0] == '\uFEFF') line = line[1..];
         position += line.Length + 1;
         number++;
-        return new SourceRow(number, number, [line]);
+        return new SourceRow(number, number, [line], number - 1);
     }
 
     public void Dispose()

@@ -81,13 +81,9 @@ public static class ScoringJob
         using var inputs = SafePaths.ProtectInputs([job.InputPath, job.ModelPath, job.CalibrationPath]);
         var model = ModelStore.Load(job.ModelPath);
         // Checked before any text is scored: a card without the statistics fails now, in one line.
-        var cardStats = job.SharesPath is not null && job.CalibrationPath is null ? ErrorRates.FromCard(ModelCard.TryRead(job.ModelPath), job.ModelPath) : null;
+        var cardStats = ShareRun.CardStats(job);
         var scorer = new BatchScorer(model, job.Scoring.Engine);
-        var shares = job.SharesPath is null ? null : new ShareCollector(
-            job.CalibrationPath is null
-                ? new ShareEstimator(cardStats!, model.Labels, job.Shares, ModelCard.PathFor(job.ModelPath))
-                : new ShareEstimator(ErrorRates.FromLabeledFile(scorer, job.CalibrationPath, job.Scoring.TextColumn, job.CalibrationLabelColumn), model.Labels, job.Shares, job.CalibrationPath),
-            job.ShareGrouping, job.Scoring.Strict);
+        var shares = ShareRun.Collector(job, model.Labels, scorer, cardStats);
         var engine = new CorpusScorer(scorer, job.Scoring) { Sink = shares };
 
         ScoringSummary? summary = null;
@@ -107,7 +103,7 @@ public static class ScoringJob
             }
             summary = engine.Score(new FirstRowAgain(source, first), output, problems, progress, cancel);
             problems.Complete();
-            if (shares is not null) summary = WriteShares(job, shares, summary);
+            if (shares is not null) summary = ShareRun.WriteFile(job, shares, summary);
         }
 
         void WithErrors(Stream output)
@@ -180,26 +176,6 @@ public static class ScoringJob
             throw ClassifierException.Arguments("--aggregate needs --sentences (it counts the labels of each row's sentences).");
         if (job.Scoring.MinConfidence is { } min && (min < 0 || min > 1 || float.IsNaN(min)))
             throw ClassifierException.Arguments($"--min-confidence must be between 0 and 1 (got {min}).");
-    }
-
-    /// <summary>Estimates the shares and writes them (through a temporary file) before the scored output is renamed into place.</summary>
-    private static ScoringSummary WriteShares(ScoringJobOptions job, ShareCollector shares, ScoringSummary summary)
-    {
-        var results = shares.Estimator.Finish() with
-        {
-            GroupColumn = job.ShareGrouping.GroupColumn,
-            DateColumn = job.ShareGrouping.DateColumn,
-            Period = job.ShareGrouping.DateColumn is null ? null : job.ShareGrouping.PeriodName,
-        };
-        AtomicFile.Write(job.SharesPath!, stream => ShareFiles.WriteCsv(results, stream, job.Scoring.ExcelSafe));
-        var left = new List<string>();
-        if (shares.WithoutDate > 0) left.Add($"{shares.WithoutDate:N0} texts with an empty '{job.ShareGrouping.DateColumn}'");
-        if (shares.BadDate > 0) left.Add($"{shares.BadDate:N0} texts with an unreadable date (first: {shares.FirstBadDate})");
-        return summary with
-        {
-            Shares = results,
-            SharesNote = left.Count == 0 ? null : $"In the period \"\" of each group, not in any dated period: {string.Join("; ", left)}.",
-        };
     }
 
     private static IRowSource OpenSource(ScoringJobOptions job, RowProblemLog problems, Func<TextReader> standardInput) =>

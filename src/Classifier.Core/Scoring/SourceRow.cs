@@ -1,7 +1,12 @@
 namespace Classifier.Core.Scoring;
 
-/// <summary>One input record: its fields, 1-based row number (header not counted) and the line it starts on.</summary>
-internal sealed record SourceRow(long Number, long Line, string[] Fields);
+/// <summary>
+/// One input record: its fields, 1-based row number (header not counted), the line it starts on, and its
+/// position: a number every process computes the same for this record, whatever part of the input it
+/// reads (a CSV record's first byte, a Parquet row's 0-based index in the file, a line's 0-based index).
+/// The shares' bootstrap weights are keyed by it, so a shard draws for its rows what one process draws.
+/// </summary>
+internal sealed record SourceRow(long Number, long Line, string[] Fields, long Position);
 
 /// <summary>A record that could not be read: where it is, its raw text and why.</summary>
 internal sealed record RowProblem(long Line, string Raw, string Reason);

@@ -42,7 +42,7 @@ internal sealed class ScoreCommand : RootCommand
     private readonly Option<string?> _labeled = new("--labeled") { Description = "With --suggest: a labeled CSV (e.g. data/stance.csv) whose texts are never suggested again." };
     private readonly Option<string?> _report = new("--report") { Description = "With --input and --output FILE: also write a picture report (label counts, confidence histogram, index.html) to this folder." };
     private readonly Option<string?> _dateColumn = new("--date-column") { Description = "With --report: a date column of --input; adds the share of each label by week or month. With --shares: estimate the shares per --period of this column." };
-    private readonly Option<string?> _shares = new("--shares") { Description = "With --input: write corrected label shares with confidence intervals to this CSV (group,period,label,n,cc_share,share,ci_low,ci_high,method,note); --output may then be left out. Needs a model card with quantification statistics, or --calibration." };
+    private readonly Option<string?> _shares = new("--shares") { Description = "With --input: write corrected label shares with confidence intervals to this CSV (group,period,label,n,cc_share,share,ci_low,ci_high,method,note); --output may then be left out. Needs a model card with quantification statistics, or --calibration. With --shard: the shard saves its share statistics beside its part, and 'classifier-score merge' writes this file." };
     private readonly ChoiceOption<ShareMethod> _shareMethod = OptionRules.Choice("--share-method", "With --shares: pacc (probabilistic adjusted classify and count) or acc (adjusted classify and count).", ShareMethod.Pacc);
     private readonly Option<string?> _groupBy = new("--group-by") { Description = "With --shares: a column of --input (outlet, speaker, country); one estimate per value." };
     private readonly ChoiceOption<SharePeriod> _period = OptionRules.Choice("--period", "With --shares and --date-column: week, month, quarter or year.", SharePeriod.Month);
@@ -141,8 +141,6 @@ internal sealed class ScoreCommand : RootCommand
         var one = ShardSpec.Resolve(parse.GetValue(_shard), parse.GetValue(_shards), Environment.GetEnvironmentVariable);
         if (one is not null && (texts.Length > 0 || reportFolder is not null || parse.GetValue(_suggest) is not null))
             throw ClassifierException.Arguments("--shard works with --input and --output; --text, --report and --suggest do not split (run --report on the merged output).");
-        if (one is not null && job.SharesPath is not null)
-            throw ClassifierException.Arguments("--shares does not split across shards yet: merge the parts, then run --shares on the merged output.");
         if (texts.Length > 0)
         {
             if (job.InputPath is not null) throw ClassifierException.Arguments("--text and --input cannot be used together.");
@@ -177,7 +175,6 @@ internal sealed class ScoreCommand : RootCommand
             return ExitCodes.Success;
         }
         if (Formats.WritesParquet(job) && reportFolder is not null) throw ClassifierException.Arguments("--report reads a CSV or JSON-lines output, not Parquet.");
-        if (Formats.WritesParquet(job) && job.SharesPath is not null) throw ClassifierException.Arguments("--shares works with CSV or JSON-lines output; write CSV, or run --shares on the Parquet input with a CSV --output.");
         var summary = Formats.WritesParquet(job)
             ? Classifier.Parquet.ParquetScoring.Run(job, interactive && !quietRun ? new ProgressLine(stderr) : null, cancel)
             : RunJob(Formats.WithInputReader(job), stdout, _context.Stdin, interactive && !quietRun ? new ProgressLine(stderr) : null, cancel, stderr.WriteLine);

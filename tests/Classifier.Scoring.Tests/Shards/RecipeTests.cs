@@ -137,5 +137,14 @@ public sealed class RecipeTests : IDisposable
         var (_, columns, _) = ParquetCorpus.Read(Path.Combine(data, "out", "scored.parquet"));
         Assert.Equal(400, columns[0].Length);
         Assert.Equal(Enumerable.Range(0, 400).Select(i => (object?)(i * 3L)), columns[0]);
+        // The shards ran with --shares: merge wrote the shares of the whole corpus.
+        if (shardArgs.Contains("--shares"))
+        {
+            var (header, rows) = ScoringRun.ReadCsv(Path.Combine(data, "out", "shares.csv"));
+            Assert.Equal("group", header[0]);
+            Assert.Equal(["all", "all", "all"], rows.Select(r => r[0]));
+            // Every non-blank text of the 400 rows counts once.
+            Assert.All(rows, r => Assert.InRange(int.Parse(r[3], System.Globalization.CultureInfo.InvariantCulture), 350, 400));
+        }
     }
 }

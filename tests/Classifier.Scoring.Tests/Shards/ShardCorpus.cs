@@ -19,14 +19,15 @@ internal static class ShardCorpus
     /// <summary>
     /// Writes <paramref name="rows"/> rows (id,text,source): texts of stance-test.csv, every 5th with a
     /// quoted line break, every 40th empty, commas and quotes in cells, and every
-    /// <paramref name="malformedEvery"/>th record malformed (0 for none).
+    /// <paramref name="malformedEvery"/>th record malformed (0 for none). <paramref name="dated"/> adds a
+    /// column <c>published</c>: dates over about 14 months, every 53rd empty and every 131st not a date.
     /// </summary>
-    public static string Write(string path, int rows, int seed, int malformedEvery = 0)
+    public static string Write(string path, int rows, int seed, int malformedEvery = 0, bool dated = false)
     {
         var random = new Random(seed);
         var texts = Texts.Value;
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false)) { NewLine = "\n" };
-        writer.WriteLine("id,text,source");
+        writer.WriteLine(dated ? "id,text,source,published" : "id,text,source");
         for (var i = 0; i < rows; i++)
         {
             if (malformedEvery > 0 && i % malformedEvery == malformedEvery - 1)
@@ -37,7 +38,8 @@ internal static class ShardCorpus
             var text = texts[random.Next(texts.Length)];
             if (i % 5 == 0) text += "\n" + texts[random.Next(texts.Length)];
             if (i % 40 == 0) text = "";
-            writer.WriteLine($"{i},\"{text.Replace("\"", "\"\"")}\",\"src, {i % 7}\"");
+            var published = !dated ? "" : i % 53 == 7 ? "," : i % 131 == 9 ? ",soon" : "," + new DateOnly(2019, 1, 1).AddDays(i * 37 % 430).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            writer.WriteLine($"{i},\"{text.Replace("\"", "\"\"")}\",\"src, {i % 7}\"{published}");
         }
         return path;
     }

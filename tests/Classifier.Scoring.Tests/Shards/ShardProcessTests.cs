@@ -63,6 +63,51 @@ public sealed class ShardProcessTests : IDisposable
         Assert.Equal(File.ReadAllBytes(folder.File("one.parquet")), File.ReadAllBytes(output));
     }
 
+    /// <summary>Runs the 4 shards as processes at once, each told its index by AWS_BATCH_JOB_ARRAY_INDEX, then merge.</summary>
+    private static void FourShardsAndMerge(string output, params string[] args)
+    {
+        var shards = Enumerable.Range(0, 4)
+            .Select(i => ShardCorpus.Start(new Dictionary<string, string> { ["AWS_BATCH_JOB_ARRAY_INDEX"] = i.ToString() }, [.. args, "--output", output, "--shards", "4", "--quiet"]))
+            .ToList();
+        foreach (var shard in shards)
+        {
+            var stderr = shard.StandardError.ReadToEnd();
+            shard.WaitForExit();
+            Assert.True(shard.ExitCode == 0, stderr);
+            shard.Dispose();
+        }
+        Ok(ShardCorpus.Run(null, "merge", "--output", output, "--shards", "4", "--quiet"));
+    }
+
+    [Fact]
+    public void four_shard_processes_with_shares_by_group_and_date_merge_to_the_single_runs_shares_file_byte_for_byte()
+    {
+        var input = ShardCorpus.Write(folder.File("corpus.csv"), 4000, seed: 6, malformedEvery: 307, dated: true);
+        string[] args = ["--model", ScoringRun.ShippedModel, "--input", input, "--group-by", "source", "--date-column", "published", "--period", "quarter"];
+        Ok(ShardCorpus.Run(null, [.. args, "--output", folder.File("one.csv"), "--shares", folder.File("one-shares.csv"), "--quiet"]));
+
+        FourShardsAndMerge(folder.File("out.csv"), [.. args, "--shares", folder.File("shares.csv")]);
+
+        Assert.Equal(File.ReadAllBytes(folder.File("one-shares.csv")), File.ReadAllBytes(folder.File("shares.csv")));
+        Assert.Equal(File.ReadAllBytes(folder.File("one.csv")), File.ReadAllBytes(folder.File("out.csv")));
+        Assert.True(File.ReadAllLines(folder.File("shares.csv")).Length > 7 * 5 * 3, "groups by source and quarter");
+    }
+
+    [Fact]
+    public void four_parquet_shard_processes_with_shares_by_group_and_date_merge_to_the_single_runs_shares_file_byte_for_byte()
+    {
+        var input = ParquetCorpus.Write(folder.File("corpus.parquet"), 4000, groupRows: 300, seed: 12);
+        string[] args = ["--model", ScoringRun.ShippedModel, "--input", input, "--group-by", "year", "--date-column", "published", "--period", "month"];
+        Ok(ShardCorpus.Run(null, [.. args, "--output", folder.File("one.parquet"), "--shares", folder.File("one-shares.csv"), "--quiet"]));
+
+        FourShardsAndMerge(folder.File("out.parquet"), [.. args, "--shares", folder.File("shares.csv")]);
+
+        Assert.Equal(File.ReadAllBytes(folder.File("one-shares.csv")), File.ReadAllBytes(folder.File("shares.csv")));
+        Assert.Equal(File.ReadAllBytes(folder.File("one.parquet")), File.ReadAllBytes(folder.File("out.parquet")));
+        // year is a nullable int: its null rows form the group "".
+        Assert.Contains(File.ReadLines(folder.File("shares.csv")), line => line.StartsWith(",2019-10,", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void a_killed_shard_leaves_no_part_and_once_rerun_the_merge_equals_one_process()
     {

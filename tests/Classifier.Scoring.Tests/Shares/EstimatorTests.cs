@@ -184,4 +184,76 @@ public class EstimatorTests
         PoissonWeights.Fill(7, 199, again);
         Assert.Equal(weights, again);
     }
+
+    [Fact]
+    public void weights_are_keyed_by_position_and_unit_so_the_order_texts_arrive_in_changes_nothing()
+    {
+        var unit0 = new double[64];
+        var plain = new double[64];
+        var unit1 = new double[64];
+        PoissonWeights.Fill(3, 1234, 0, unit0);
+        PoissonWeights.Fill(3, 1234, plain);
+        PoissonWeights.Fill(3, 1234, 1, unit1);
+        Assert.Equal(plain, unit0);
+        Assert.NotEqual(unit0, unit1);
+
+        var stats = Synthetic.Stats(perLabel: 200);
+        var corpus = Synthetic.Corpus([0.4, 0.4, 0.2], 900, seed: 8);
+        ShareResults Estimate(IEnumerable<int> order)
+        {
+            var estimator = new ShareEstimator(stats, Synthetic.Labels, new ShareOptions { Replicates = 300 }, "card");
+            foreach (var i in order) estimator.Add(i % 2 == 0 ? "even" : "odd", "", 1000L * i, i % 3, corpus[i].Predicted, corpus[i].Probabilities);
+            return estimator.Finish();
+        }
+        var forward = Estimate(Enumerable.Range(0, corpus.Length));
+        var backward = Estimate(Enumerable.Range(0, corpus.Length).Reverse());
+        Assert.Equal(forward.Groups.SelectMany(g => g.Labels), backward.Groups.SelectMany(g => g.Labels));
+    }
+
+    [Fact]
+    public void saved_states_of_the_parts_of_a_corpus_add_up_to_the_whole_corpus_to_the_bit()
+    {
+        var stats = Synthetic.Stats(perLabel: 200);
+        var corpus = Synthetic.Corpus([0.2, 0.5, 0.3], 1500, seed: 9);
+        var options = new ShareOptions { Replicates = 250, MinGroupSize = 5 };
+        void Feed(ShareEstimator estimator, int from, int to)
+        {
+            for (var i = from; i < to; i++) estimator.Add($"g{i % 4}", i % 5 == 0 ? "" : "2019", i, 0, corpus[i].Predicted, corpus[i].Probabilities, i % 5 == 0 ? "undated" : "");
+        }
+        var whole = new ShareEstimator(stats, Synthetic.Labels, options, "card");
+        Feed(whole, 0, corpus.Length);
+
+        var merged = new ShareEstimator(stats, Synthetic.Labels, options, "card");
+        foreach (var (from, to) in new[] { (0, 400), (400, 401), (401, 1500) })
+        {
+            var part = new ShareEstimator(stats, Synthetic.Labels, options, "card");
+            Feed(part, from, to);
+            using var bytes = new MemoryStream();
+            using (var writer = new BinaryWriter(bytes, System.Text.Encoding.UTF8, leaveOpen: true)) part.WriteState(writer);
+            bytes.Position = 0;
+            using var reader = new BinaryReader(bytes);
+            merged.AddState(reader);
+        }
+
+        var expected = whole.Finish();
+        var actual = merged.Finish();
+        Assert.Equal(whole.Count, merged.Count);
+        Assert.Equal(expected.Groups.Select(g => (g.Group, g.Period, g.N, g.Note)), actual.Groups.Select(g => (g.Group, g.Period, g.N, g.Note)));
+        Assert.Equal(expected.Groups.SelectMany(g => g.Labels), actual.Groups.SelectMany(g => g.Labels));
+        Assert.Equal(expected.Overall.Labels, actual.Overall.Labels);
+    }
+
+    [Fact]
+    public void a_state_cut_short_is_refused_as_invalid_data()
+    {
+        var stats = Synthetic.Stats(perLabel: 50);
+        var part = new ShareEstimator(stats, Synthetic.Labels, new ShareOptions { Replicates = 20 }, "card");
+        part.Add("a", "", 0, 0, 1, [0.2f, 0.5f, 0.3f]);
+        using var bytes = new MemoryStream();
+        using (var writer = new BinaryWriter(bytes, System.Text.Encoding.UTF8, leaveOpen: true)) part.WriteState(writer);
+        var cut = bytes.ToArray()[..^10];
+        var merged = new ShareEstimator(stats, Synthetic.Labels, new ShareOptions { Replicates = 20 }, "card");
+        using var reader = new BinaryReader(new MemoryStream(cut));
+        Assert.Throws<InvalidDataException>(() => merged.AddState(reader));
+    }
 }

@@ -61,9 +61,8 @@ internal sealed record ShardManifest
     public IReadOnlyDictionary<string, long> LabelCounts { get; init; } = new Dictionary<string, long>();
 
     /// <summary>
-    /// Extension point for sufficient statistics that must survive the split, keyed by name (the
-    /// corrected shares of issue 14 are meant to add theirs here: see <see cref="IShardStatistics"/>).
-    /// Empty until such a feature contributes.
+    /// Sufficient statistics that must survive the split, keyed by name (see <see cref="IShardStatistics"/>):
+    /// <c>shares</c> with --shares (<see cref="ShardShares"/>). Empty otherwise.
     /// </summary>
     public IReadOnlyDictionary<string, JsonNode?> Statistics { get; init; } = new Dictionary<string, JsonNode?>();
 
@@ -122,6 +121,15 @@ internal sealed record ShardManifest
         if (Model.Sha256 != expected.Model.Sha256) return $"it was scored with another model ({Model.Path}, SHA-256 {Short(Model.Sha256)})";
         if (Settings != expected.Settings) return $"it was scored with other settings: {Settings.DifferenceFrom(expected.Settings)}";
         if (ErrorsOutput != expected.ErrorsOutput) return "it was run with another --errors file";
+        foreach (var name in Statistics.Keys.Union(expected.Statistics.Keys).Order(StringComparer.Ordinal))
+        {
+            var mine = Statistics.GetValueOrDefault(name)?["options"];
+            var theirs = expected.Statistics.GetValueOrDefault(name)?["options"];
+            if (mine is null && theirs is null) continue;
+            if (mine is null) return $"it was run without --{name}";
+            if (theirs is null) return $"it was run with --{name}";
+            if (ShardShares.Difference(mine, theirs) is { Length: > 0 } different) return $"it was run with other --{name} options ({different})";
+        }
         return null;
     }
 
@@ -306,18 +314,39 @@ internal sealed record ShardSettings
 
 /// <summary>
 /// Extension point: sufficient statistics a feature accumulates over a shard's scored texts and that
-/// merge combines, so that estimates over the whole corpus (such as corrected label shares, issue 14,
-/// being built on branch shares) survive the split. Implementations store their state in
-/// <see cref="ShardManifest.Statistics"/> under <see cref="Name"/>.
+/// merge combines, so that estimates over the whole corpus survive the split (the corrected label
+/// shares: <see cref="ShareStatisticsMerge"/>). A shard stores its entry in
+/// <see cref="ShardManifest.Statistics"/> under <see cref="Name"/>, with an <c>options</c> object that
+/// decides whether a re-run is the same work; merge hands every part's entry to <see cref="Combine"/>.
 /// </summary>
 internal interface IShardStatistics
+{
+    /// <summary>Key in <see cref="ShardManifest.Statistics"/>; also the option that turns it on (<c>--NAME</c>).</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// Checks every part's entry (in shard order) and combines them, before merge writes anything: a part
+    /// whose entry is missing, mismatched or damaged is a one-line <see cref="ClassifierException"/> naming
+    /// it. Null when no part carries these statistics.
+    /// </summary>
+    IMergedStatistics? Combine(ShardMergeInput input);
+}
+
+/// <summary>What merge has checked, for <see cref="IShardStatistics.Combine"/>: the parts in shard order and their manifests.</summary>
+internal sealed record ShardMergeInput(IReadOnlyList<string> Parts, IReadOnlyList<ShardManifest> Manifests, Func<int, string> Shown);
+
+/// <summary>Statistics combined over all parts, ready to be written once merge has written the output.</summary>
+internal interface IMergedStatistics
 {
     /// <summary>Key in <see cref="ShardManifest.Statistics"/>.</summary>
     string Name { get; }
 
-    /// <summary>The shard's statistics, to store in its manifest.</summary>
-    JsonNode? Save();
+    /// <summary>Files <see cref="Write"/> writes (merge checks them first: not an input, not existing without --force).</summary>
+    IReadOnlyList<(string Path, string What)> Targets { get; }
 
-    /// <summary>Combines the shards' statistics (in shard order) into the whole corpus's.</summary>
-    JsonNode? Merge(IReadOnlyList<JsonNode?> shards);
+    /// <summary>Writes the files (each atomically).</summary>
+    void Write();
+
+    /// <summary>What goes under <see cref="Name"/> in <c>OUTPUT.summary.json</c>.</summary>
+    JsonNode? Summary();
 }

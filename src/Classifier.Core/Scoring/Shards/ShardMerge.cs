@@ -12,7 +12,11 @@ internal interface IPartMerger
 }
 
 /// <summary>What a merge did: the summary of the whole corpus and the files written.</summary>
-internal sealed record MergeResult(ScoringSummary Summary, string Output, string SummaryPath, string? ErrorsOutput, bool Sentences);
+internal sealed record MergeResult(ScoringSummary Summary, string Output, string SummaryPath, string? ErrorsOutput, bool Sentences)
+{
+    /// <summary>The statistics combined over the parts and written (e.g. the shares file), in the order of the extensions.</summary>
+    public IReadOnlyList<IMergedStatistics> Statistics { get; init; } = [];
+}
 
 /// <summary>
 /// <c>classifier-score merge</c>: checks that the N parts of an output exist, match their manifests,
@@ -23,9 +27,14 @@ internal sealed record MergeResult(ScoringSummary Summary, string Output, string
 /// </summary>
 internal static class ShardMerge
 {
-    /// <summary>Merges <c>OUTPUT.part-I-of-N</c> for I in 0..N-1 into <paramref name="output"/>.</summary>
+    /// <summary>
+    /// Merges <c>OUTPUT.part-I-of-N</c> for I in 0..N-1 into <paramref name="output"/>, and the parts'
+    /// statistics through <paramref name="statistics"/> (by default the shares, written where the
+    /// manifests say).
+    /// </summary>
     public static MergeResult Run(string output, int shards, bool force, IReadOnlyDictionary<string, IPartMerger>? formats = null, IReadOnlyList<IShardStatistics>? statistics = null)
     {
+        statistics ??= [new ShareStatisticsMerge(null)];
         if (output == "-") throw ClassifierException.Arguments("merge writes a file: give --output FILE (the one the shards were given).");
         if (shards < 1 || shards > ShardSpec.MaxShards) throw ClassifierException.Arguments($"--shards must be between 1 and {ShardSpec.MaxShards:N0} (got {shards}).");
         var full = Path.GetFullPath(output);
@@ -60,15 +69,30 @@ internal static class ShardMerge
         if (rowsRead == 0)
             throw ClassifierException.Input($"{first.Input.Path}: no rows to score: {(skipped > 0 ? $"all {skipped} data rows are malformed" : "it has a header but no data rows")}.");
 
+        // The parts' statistics are checked and added up before anything is written.
+        var known = statistics.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < manifests.Count; i++)
+        {
+            if (manifests[i].Statistics.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
+                throw ClassifierException.Input($"{Shown(output, parts[i])}: its manifest carries '{unknown}' statistics, which this program cannot merge.");
+        }
+        var input = new ShardMergeInput(parts, manifests, i => Shown(output, parts[i]));
+        var combined = statistics.Select(s => s.Combine(input)).OfType<IMergedStatistics>().ToList();
+
         var summaryPath = full + ".summary.json";
-        var targets = new List<string> { full, summaryPath };
-        if (first.ErrorsOutput is not null) targets.Add(first.ErrorsOutput);
-        foreach (var target in targets)
+        var targets = new List<(string Path, string What)> { (full, "merged output"), (summaryPath, "merged summary") };
+        if (first.ErrorsOutput is not null) targets.Add((first.ErrorsOutput, "merged errors file"));
+        targets.AddRange(combined.SelectMany(c => c.Targets));
+        foreach (var (target, what) in targets)
         {
             if (string.Equals(target, first.Input.Path, StringComparison.Ordinal))
                 throw ClassifierException.Arguments($"{target}: is the input file; refusing to write over it.");
+            if (string.Equals(target, first.Model.Path, StringComparison.Ordinal))
+                throw ClassifierException.Arguments($"{target}: is the model; refusing to write over it.");
+            if (targets.Count(t => string.Equals(t.Path, target, StringComparison.Ordinal)) > 1)
+                throw ClassifierException.Arguments($"{target}: would be both the {string.Join(" and the ", targets.Where(t => t.Path == target).Select(t => t.What))}.");
             if (File.Exists(target) && !force) throw ClassifierException.Arguments($"{target}: exists; pass --force to replace it.");
-            AtomicFile.EnsureWritableFolder(target, "merged output");
+            AtomicFile.EnsureWritableFolder(target, what);
         }
 
         var merger = formats is not null && formats.TryGetValue(first.Settings.Format, out var found) ? found
@@ -82,12 +106,13 @@ internal static class ShardMerge
             AtomicFile.Write(first.ErrorsOutput, stream => Concatenation.Instance.Merge(errorParts, errorManifests, stream));
         }
 
+        foreach (var extension in combined) extension.Write();
+
         var summary = Summarize(manifests);
         var merged = new JsonObject();
-        foreach (var extension in statistics ?? [])
-            merged[extension.Name] = extension.Merge([.. manifests.Select(m => m.Statistics.GetValueOrDefault(extension.Name)?.DeepClone())]);
+        foreach (var extension in combined) merged[extension.Name] = extension.Summary();
         WriteSummary(summaryPath, full, manifests, summary, merged);
-        return new MergeResult(summary, full, summaryPath, first.ErrorsOutput, first.Settings.Sentences);
+        return new MergeResult(summary, full, summaryPath, first.ErrorsOutput, first.Settings.Sentences) { Statistics = combined };
     }
 
     private static void Check(ShardManifest m, ShardManifest? first, ShardManifest? previous, int index, int shards, string output, string shown)

@@ -20,6 +20,7 @@ internal sealed class ShardWork
         PartPath = shard.PartPath(expected.Output);
         ManifestPath = ShardSpec.ManifestPath(PartPath);
         ErrorsPartPath = expected.ErrorsOutput is null ? null : shard.PartPath(expected.ErrorsOutput);
+        SharesPartPath = ShardShares.SidecarPath(PartPath);
     }
 
     /// <summary>The shard this work is for.</summary>
@@ -34,6 +35,12 @@ internal sealed class ShardWork
     /// <summary><c>ERRORS.part-I-of-N</c> with --errors; else null.</summary>
     public string? ErrorsPartPath { get; }
 
+    /// <summary><c>OUTPUT.part-I-of-N.shares</c>: where the share statistics go with --shares when they are too big for the manifest.</summary>
+    public string SharesPartPath { get; }
+
+    /// <summary>The --shares options as the manifest records them; null without --shares.</summary>
+    public System.Text.Json.Nodes.JsonObject? SharesOptions => expected.Statistics.GetValueOrDefault(ShardShares.Name)?["options"] as System.Text.Json.Nodes.JsonObject;
+
     /// <summary>Why the shard need not run again (its manifest and part match this run), or null when it must run.</summary>
     public string? SkipReason { get; private set; }
 
@@ -44,8 +51,9 @@ internal sealed class ShardWork
     /// </summary>
     public static ShardWork Plan(ScoringJobOptions job, ShardSpec shard, ShardInput input, ShardSettings settings)
     {
-        if (job.WritesToStandardOutput)
-            throw ClassifierException.Arguments("--shard writes OUTPUT.part-I-of-N files: give --output FILE, not standard output.");
+        if (job.WritesToStandardOutput || job.OutputPath is null)
+            throw ClassifierException.Arguments($"--shard writes OUTPUT.part-I-of-N files{(job.SharesPath is null ? "" : " (and their share statistics, which merge turns into the --shares file)")}: give --output FILE, not standard output.");
+        var shares = ShardShares.Options(job);
         var output = Path.GetFullPath(job.OutputPath!);
         var model = Path.GetFullPath(job.ModelPath);
         var expected = new ShardManifest
@@ -57,6 +65,9 @@ internal sealed class ShardWork
             Input = input,
             Model = new ShardModel { Path = model, Sha256 = File.Exists(model) ? FileHash.Sha256(model) : "" },
             Settings = settings,
+            Statistics = shares is null
+                ? new Dictionary<string, System.Text.Json.Nodes.JsonNode?>()
+                : new Dictionary<string, System.Text.Json.Nodes.JsonNode?> { [ShardShares.Name] = new System.Text.Json.Nodes.JsonObject { ["options"] = shares } },
         };
         var work = new ShardWork(job, shard, expected);
         ScoringJob.CheckPaths(job with
@@ -102,6 +113,7 @@ internal sealed class ShardWork
     {
         yield return (PartPath, manifest.Part);
         if (ErrorsPartPath is not null && manifest.Errors is not null) yield return (ErrorsPartPath, manifest.Errors);
+        if (ShardShares.Sidecar(manifest.Statistics.GetValueOrDefault(ShardShares.Name)) is { } sidecar) yield return (SharesPartPath, sidecar);
     }
 
     private static ShardManifest? TryRead(string path, out string why)
@@ -122,8 +134,10 @@ internal sealed class ShardWork
     public void Begin()
     {
         if (File.Exists(ManifestPath)) File.Delete(ManifestPath);
+        // Share statistics without their manifest describe nothing (this run may keep its own inline).
+        if (File.Exists(SharesPartPath)) File.Delete(SharesPartPath);
         // A killed attempt (SIGKILL, a pre-empted node) leaves its temporary part behind: this shard's own, by name.
-        foreach (var path in new[] { PartPath, ErrorsPartPath })
+        foreach (var path in new[] { PartPath, ErrorsPartPath, SharesPartPath })
         {
             if (path is null) continue;
             foreach (var stale in Directory.EnumerateFiles(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.*.tmp")) File.Delete(stale);
@@ -153,7 +167,7 @@ internal sealed class ShardWork
             Engine = summary.Engine,
             Labels = summary.Labels,
             LabelCounts = labelCounts,
-            Statistics = statistics ?? new Dictionary<string, System.Text.Json.Nodes.JsonNode?>(),
+            Statistics = statistics ?? expected.Statistics,
             Seconds = Math.Round(summary.Elapsed.TotalSeconds, 3),
             Finished = DateTimeOffset.UtcNow,
             Host = Environment.MachineName,

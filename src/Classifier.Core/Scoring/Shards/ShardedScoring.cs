@@ -1,5 +1,6 @@
 using Classifier.Core.IO;
 using Classifier.Core.Model;
+using Classifier.Core.Quantification;
 
 namespace Classifier.Core.Scoring.Shards;
 
@@ -26,8 +27,12 @@ internal static class ShardedScoring
         var work = ShardWork.Plan(job, shard, identity, ShardSettings.Of(job.Scoring, format));
         if (work.SkipReason is not null) return new ShardOutcome(ShardManifest.Read(work.ManifestPath), null, work.SkipReason);
 
-        var scorer = new BatchScorer(ModelStore.Load(job.ModelPath), job.Scoring.Engine);
-        var engine = new CorpusScorer(scorer, job.Scoring);
+        var model = ModelStore.Load(job.ModelPath);
+        // As in a single run: a card without the statistics fails before any text is scored.
+        var cardStats = ShareRun.CardStats(job);
+        var scorer = new BatchScorer(model, job.Scoring.Engine);
+        var shares = ShareRun.Collector(job, model.Labels, scorer, cardStats);
+        var engine = new CorpusScorer(scorer, job.Scoring) { Sink = shares };
         work.Begin();
 
         ScoringSummary? summary = null;
@@ -60,9 +65,18 @@ internal static class ShardedScoring
                 AtomicFile.Write(work.PartPath, output => Score(output, errorWriter));
             });
         }
-        var manifest = work.Complete(read!, split!, summary!, headerBytes, errorsHeaderBytes);
+        var manifest = work.Complete(read!, split!, summary!, headerBytes, errorsHeaderBytes, SaveShares(work, shares, scorer.Labels));
         return new ShardOutcome(manifest, summary, null);
     }
+
+    /// <summary>
+    /// With --shares: saves the shard's share statistics (the sidecar, once the part is in place) and
+    /// returns the manifest's statistics; null without. The shard does not write the shares file: merge does.
+    /// </summary>
+    public static IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode?>? SaveShares(ShardWork work, ShareCollector? shares, IReadOnlyList<string> labels) =>
+        shares is null || work.SharesOptions is not { } options
+            ? null
+            : new Dictionary<string, System.Text.Json.Nodes.JsonNode?> { [ShardShares.Name] = ShardShares.Save(options, shares, labels, work.SharesPartPath) };
 
     /// <summary>The bytes of the header line a run writes before its rows (0 for JSON lines).</summary>
     public static long HeaderBytes(ScoringOptions options, IReadOnlyList<string> columns)
