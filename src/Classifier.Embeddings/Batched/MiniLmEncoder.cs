@@ -125,7 +125,11 @@ public sealed class MiniLmEncoder : IDisposable
         if (output.Length < texts.Count * Dimension) throw new ArgumentException($"room for {texts.Count} vectors is needed", nameof(output));
         if (texts.Count == 0) return;
         var ids = new long[texts.Count][];
-        for (var i = 0; i < ids.Length; i++) ids[i] = Tokenize(texts[i]);
+        // A large call tokenizes on every lane (the tokenizer only reads its vocabulary, as when two lanes call Encode at once).
+        if (ids.Length >= 256 && Lanes > 1)
+            Parallel.For(0, ids.Length, new ParallelOptions { MaxDegreeOfParallelism = Lanes, CancellationToken = cancellationToken }, i => ids[i] = Tokenize(texts[i]));
+        else
+            for (var i = 0; i < ids.Length; i++) ids[i] = Tokenize(texts[i]);
         EncodeTokens(ids, output, cancellationToken);
     }
 

@@ -28,13 +28,7 @@ public sealed class ShardProcessTests : IDisposable
             ShardCorpus.Start(new Dictionary<string, string> { ["AWS_BATCH_JOB_ARRAY_INDEX"] = "2" }, Args("--shards", "4")),
             ShardCorpus.Start(null, Args("--shard", "3/4")),
         };
-        foreach (var shard in shards)
-        {
-            var stderr = shard.StandardError.ReadToEnd();
-            shard.WaitForExit();
-            Assert.True(shard.ExitCode == 0, stderr);
-            shard.Dispose();
-        }
+        AllSucceed(shards);
         Ok(ShardCorpus.Run(null, "merge", "--output", output, "--shards", "4", "--quiet"));
 
         Assert.Equal(File.ReadAllBytes(folder.File("one.csv")), File.ReadAllBytes(output));
@@ -48,9 +42,14 @@ public sealed class ShardProcessTests : IDisposable
         Ok(ShardCorpus.Run(null, "--model", model, "--input", input, "--output", folder.File("one.parquet"), "--quiet"));
 
         var output = folder.File("out.parquet");
-        var shards = Enumerable.Range(0, 4)
-            .Select(i => ShardCorpus.Start(new Dictionary<string, string> { ["AWS_BATCH_JOB_ARRAY_INDEX"] = i.ToString() }, "--model", model, "--input", input, "--output", output, "--shards", "4", "--quiet"))
-            .ToList();
+        FourShardsAndMerge(output, "--model", model, "--input", input);
+
+        Assert.Equal(File.ReadAllBytes(folder.File("one.parquet")), File.ReadAllBytes(output));
+    }
+
+    /// <summary>Waits for every shard process; each must exit 0 (its stderr is the failure message).</summary>
+    private static void AllSucceed(IEnumerable<System.Diagnostics.Process> shards)
+    {
         foreach (var shard in shards)
         {
             var stderr = shard.StandardError.ReadToEnd();
@@ -58,9 +57,6 @@ public sealed class ShardProcessTests : IDisposable
             Assert.True(shard.ExitCode == 0, stderr);
             shard.Dispose();
         }
-        Ok(ShardCorpus.Run(null, "merge", "--output", output, "--shards", "4", "--quiet"));
-
-        Assert.Equal(File.ReadAllBytes(folder.File("one.parquet")), File.ReadAllBytes(output));
     }
 
     /// <summary>Runs the 4 shards as processes at once, each told its index by AWS_BATCH_JOB_ARRAY_INDEX, then merge.</summary>
@@ -69,13 +65,7 @@ public sealed class ShardProcessTests : IDisposable
         var shards = Enumerable.Range(0, 4)
             .Select(i => ShardCorpus.Start(new Dictionary<string, string> { ["AWS_BATCH_JOB_ARRAY_INDEX"] = i.ToString() }, [.. args, "--output", output, "--shards", "4", "--quiet"]))
             .ToList();
-        foreach (var shard in shards)
-        {
-            var stderr = shard.StandardError.ReadToEnd();
-            shard.WaitForExit();
-            Assert.True(shard.ExitCode == 0, stderr);
-            shard.Dispose();
-        }
+        AllSucceed(shards);
         Ok(ShardCorpus.Run(null, "merge", "--output", output, "--shards", "4", "--quiet"));
     }
 
