@@ -41,8 +41,8 @@ internal static class EmbeddingMapping
     /// <summary>The contract name saved in an fp32 model's zip.</summary>
     public const string ContractName = SentenceEmbeddings.MappingContract;
 
-    /// <summary>The contract name saved in an int8 model's zip (the rewrite of <see cref="Batched.Int8Quantizer.Version"/> 2).</summary>
-    public const string Int8ContractName = SentenceEmbeddings.MappingContract + ".Int8.v2";
+    /// <summary>The contract name saved in an int8 model's zip (the rewrite of <see cref="Batched.Int8Quantizer.Version"/> 3).</summary>
+    public const string Int8ContractName = SentenceEmbeddings.MappingContract + ".Int8.v3";
 
     /// <summary>
     /// The contract of the first int8 rewrite (symmetric 7-bit, December 2026): its vectors are not made

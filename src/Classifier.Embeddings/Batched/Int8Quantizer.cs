@@ -7,19 +7,23 @@ namespace Classifier.Embeddings.Batched;
 
 /// <summary>
 /// Dynamic quantization of an ONNX model's MatMul weights, done once on the model bytes: every MatMul
-/// whose second input is a constant 2-D float initializer becomes a <c>MatMulInteger</c> on 8-bit
-/// weights (symmetric, one scale per output column), fed by activations quantized to 8 bits per token
-/// over the token's own [min, max] (asymmetric), and scaled back to float. Every other byte of the
-/// model is copied as it is.
+/// whose second input is a constant 2-D float initializer becomes ONNX Runtime's
+/// <c>MatMulIntegerToFloat</c> on 8-bit weights (symmetric, one scale per output column), fed by
+/// activations quantized to 8 bits per token over the token's own range (asymmetric, with a zero point
+/// per token), and rescaled per token. Every other byte of the model is copied as it is.
 /// </summary>
 /// <remarks>
 /// <para>Per token, not per tensor as ONNX Runtime's <c>DynamicQuantizeMatMul</c> does: a per-tensor
 /// scale comes from the whole batch (padding included), so a text's vector would change with the
-/// texts batched beside it. Per token, the integer product is exact and every float step is element-wise,
+/// texts batched beside it. Per token, the integer product is exact and every float step is per row,
 /// so it does not. Asymmetric, because the inputs of BERT's MatMuls are skewed (LayerNorm outputs with a
-/// few large channels, GELU outputs above -0.17): over [min, max] the 256 codes are used where values
-/// are, which halved the vectors' error against fp32 (docs/embeddings-performance.md). The tokens'
-/// codes are computed once per tensor and shared by the MatMuls that read it (query, key and value).</para>
+/// few large channels, GELU outputs above -0.17): over [min(x, 0), max(x, 0)] the 256 codes are used where
+/// values are, which halved the vectors' error against fp32 (docs/embeddings-performance.md).</para>
+/// <para>The steps, per input tensor x (shared by the MatMuls that read it: query, key and value) and then
+/// per MatMul: s = range/255 and zero point z = round(−min/s) per token; codes = QuantizeLinear(x, s, z)
+/// on x seen as [tokens, K] (one pass); MatMulIntegerToFloat(codes, W8) with the weights' column scales
+/// (the rescale fused into the product); y = s·that − s·z·colsum(W). ONNX Runtime's fused op takes one
+/// scale for all of A, hence the per-token multiply after it.</para>
 /// <para>Weights use the full 8 bits (-127..127). ONNX Runtime's u8×s8 kernel for x64 CPUs without VNNI
 /// adds pairs of products in 16 bits and can saturate; <see cref="NativeCodes"/> runs a probe once per
 /// process, and where the signed kernel saturates the weights are stored as unsigned codes (w + 128,
@@ -33,11 +37,12 @@ internal static class Int8Quantizer
     private const int NodeInput = 1, NodeOutput = 2, NodeName = 3, NodeOpType = 4, NodeAttribute = 5, NodeDomain = 7;
     private const int TensorDims = 1, TensorDataType = 2, TensorFloatData = 4, TensorName = 8, TensorRawData = 9;
     private const int AttributeName = 1, AttributeInt = 3, AttributeInts = 8, AttributeType = 20, IntAttribute = 2, IntsAttribute = 7;
-    private const int FloatType = 1, Uint8Type = 2, Int8Type = 3, Int32Type = 6;
+    private const int FloatType = 1, Uint8Type = 2, Int8Type = 3, Int32Type = 6, Int64Type = 7;
+
     private const string Prefix = "q8_";
 
     /// <summary>The rewrite's version: part of the cached int8 model's name, so a changed rewrite is never read from an old file.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>Largest quantized weight magnitude.</summary>
     internal const int WeightLimit = 127;
@@ -81,12 +86,17 @@ internal static class Int8Quantizer
 
         // Each MatMul weight quantized as it is read: the float copies never pile up (the model is ~90 MB).
         var quantized = new Dictionary<string, byte[][]>(StringComparer.Ordinal);
+        var shapes = new Dictionary<string, (long K, long N)>(StringComparer.Ordinal);
         foreach (var f in ProtoWire.Fields(graph))
         {
             if (f.Number != GraphInitializer || f.Wire != ProtoWire.LengthDelimited) continue;
             var tensor = ProtoWire.Payload(graph, f);
             if (ProtoWire.ReadString(tensor, TensorName) is not { } name || !matMulUses.ContainsKey(name)) continue;
-            if (ReadFloatMatrix(tensor) is { } matrix) quantized[name] = [.. QuantizedTensors(name, matrix.Dims, matrix.Values, codes)];
+            if (ReadFloatMatrix(tensor) is { } matrix)
+            {
+                quantized[name] = [.. QuantizedTensors(name, matrix.Dims, matrix.Values, codes)];
+                shapes[name] = (matrix.Dims[0], matrix.Dims[1]);
+            }
         }
         LastRewritten = quantized.Count;
 
@@ -94,6 +104,8 @@ internal static class Int8Quantizer
         // nodes, float weights no other node reads left out, the quantized tensors appended. A tensor's
         // codes are made where its first MatMul was, which every later reader of it follows.
         var coded = new Dictionary<string, string>(StringComparer.Ordinal);
+        // The row widths (K) and output widths (N) the reshapes need, as constants.
+        var widths = new SortedSet<long>();
         using var newGraph = new MemoryStream(graph.Length);
         foreach (var f in ProtoWire.Fields(graph))
         {
@@ -109,7 +121,7 @@ internal static class Int8Quantizer
             }
             newGraph.Write(graph, f.Start, f.End - f.Start);
         }
-        foreach (var tensor in Constants(codes).Concat(quantized.Values.SelectMany(t => t))) ProtoWire.WriteBytes(newGraph, GraphInitializer, tensor);
+        foreach (var tensor in Constants(codes, widths).Concat(quantized.Values.SelectMany(t => t))) ProtoWire.WriteBytes(newGraph, GraphInitializer, tensor);
 
         byte[]? Rewrite(byte[] node)
         {
@@ -124,9 +136,9 @@ internal static class Int8Quantizer
             {
                 codesOf = Prefix + name + "_in_";
                 coded[inputs[0]] = codesOf;
-                TokenCodes(nodes, codesOf, inputs[0]);
+                TokenCodes(nodes, codesOf, inputs[0], shapes[inputs[1]].K, widths);
             }
-            QuantizedMatMul(nodes, Prefix + name + "_", codesOf, inputs[1], outputs[0], codes);
+            QuantizedMatMul(nodes, Prefix + name + "_", codesOf, inputs[1], outputs[0], codes, shapes[inputs[1]].N, widths);
             return nodes.ToArray();
         }
 
@@ -135,6 +147,13 @@ internal static class Int8Quantizer
         {
             if (f.Number == ModelGraph && f.Wire == ProtoWire.LengthDelimited) ProtoWire.WriteBytes(output, ModelGraph, newGraph.GetBuffer().AsSpan(0, (int)newGraph.Length));
             else output.Write(model, f.Start, f.End - f.Start);
+        }
+        // MatMulIntegerToFloat is one of ONNX Runtime's own operators.
+        {
+            using var opset = new MemoryStream();
+            ProtoWire.WriteBytes(opset, 1, Encoding.UTF8.GetBytes("com.microsoft"));
+            ProtoWire.WriteInt64(opset, 2, 1);
+            ProtoWire.WriteBytes(output, ModelOpset, opset.ToArray());
         }
         return output.ToArray();
     }
@@ -228,48 +247,73 @@ internal static class Int8Quantizer
         return output.ToArray();
     }
 
-    /// <summary>The constants every rewritten MatMul shares: 255, a floor for constant rows and, for unsigned weights, the zero points 0 (activations) and 128 (weights). Only those used: ONNX Runtime warns of the others.</summary>
-    private static IEnumerable<byte[]> Constants(WeightCodes codes)
+    /// <summary>The constants the rewritten MatMuls share (only those used: ONNX Runtime warns of the others).</summary>
+    private static IEnumerable<byte[]> Constants(WeightCodes codes, IEnumerable<long> widths)
     {
         yield return Tensor(Prefix + "255", [], FloatType, BitConverter.GetBytes(255f));
         yield return Tensor(Prefix + "floor", [], FloatType, BitConverter.GetBytes(1e-30f));
-        if (codes == WeightCodes.Signed) yield break;
+        yield return Tensor(Prefix + "one", [], FloatType, BitConverter.GetBytes(1f));
+        yield return Tensor(Prefix + "zero_f", [], FloatType, BitConverter.GetBytes(0f));
         yield return Tensor(Prefix + "zero", [], Uint8Type, [0]);
-        yield return Tensor(Prefix + "128", [], Uint8Type, [128]);
+        yield return Tensor(Prefix + "flat", [1], Int64Type, BitConverter.GetBytes(-1L));
+        yield return Tensor(Prefix + "column", [2], Int64Type, [.. BitConverter.GetBytes(-1L), .. BitConverter.GetBytes(1L)]);
+        yield return Tensor(Prefix + "start", [1], Int64Type, BitConverter.GetBytes(0L));
+        foreach (var k in widths)
+        {
+            yield return Tensor(Prefix + "rows_" + k, [2], Int64Type, [.. BitConverter.GetBytes(-1L), .. BitConverter.GetBytes(k)]);
+            yield return Tensor(Prefix + "width_" + k, [1], Int64Type, BitConverter.GetBytes(k));
+        }
+        if (codes == WeightCodes.Unsigned) yield return Tensor(Prefix + "128", [], Uint8Type, [128]);
     }
 
     /// <summary>
-    /// A tensor x's per-token codes: min and max over the last axis; s = max(max − min, floor)/255;
-    /// codes = round((x − min)/s) as uint8 (0..255). Outputs {p}codes, {p}scale and {p}min.
+    /// A tensor x's per-token codes and what the products need of them: {p}codes ([tokens, K] uint8),
+    /// {p}s2 (the per-token scale, [tokens, 1]), {p}o2 (−s·z, [tokens, 1]) and {p}lead (x's shape without K).
     /// </summary>
-    private static void TokenCodes(Stream output, string p, string x)
+    private static void TokenCodes(Stream output, string p, string x, long k, ISet<long> widths)
     {
+        widths.Add(k);
         Add(output, p, "ReduceMax", [x], p + "max", IntsAttr("axes", -1), IntAttr("keepdims", 1));
         Add(output, p, "ReduceMin", [x], p + "min", IntsAttr("axes", -1), IntAttr("keepdims", 1));
-        Add(output, p, "Sub", [p + "max", p + "min"], p + "range");
+        Add(output, p, "Reshape", [x, Prefix + "rows_" + k], p + "x2");
+        Add(output, p, "Shape", [x], p + "shape");
+        Add(output, p, "Slice", [p + "shape", Prefix + "start", Prefix + "flat"], p + "lead");
+        // The range holds 0, so the zero point is a code (0..255).
+        Add(output, p, "Max", [p + "max", Prefix + "zero_f"], p + "hi");
+        Add(output, p, "Min", [p + "min", Prefix + "zero_f"], p + "lo");
+        Add(output, p, "Sub", [p + "hi", p + "lo"], p + "range");
         Add(output, p, "Max", [p + "range", Prefix + "floor"], p + "ranged");
         Add(output, p, "Div", [p + "ranged", Prefix + "255"], p + "scale");
-        Add(output, p, "Sub", [x, p + "min"], p + "shifted");
-        Add(output, p, "Div", [p + "shifted", p + "scale"], p + "scaled");
-        Add(output, p, "Round", [p + "scaled"], p + "rounded");
-        Add(output, p, "Cast", [p + "rounded"], p + "codes", IntAttr("to", Uint8Type));
+        Add(output, p, "Div", [p + "lo", p + "scale"], p + "los");
+        Add(output, p, "Neg", [p + "los"], p + "nlos");
+        Add(output, p, "Round", [p + "nlos"], p + "zf");
+        Add(output, p, "Cast", [p + "zf"], p + "zp", IntAttr("to", Uint8Type));
+        Add(output, p, "Mul", [p + "scale", p + "zf"], p + "sz");
+        Add(output, p, "Neg", [p + "sz"], p + "o");
+        Add(output, p, "Reshape", [p + "o", Prefix + "column"], p + "o2");
+        Add(output, p, "Reshape", [p + "scale", Prefix + "flat"], p + "s1");
+        Add(output, p, "Reshape", [p + "zp", Prefix + "flat"], p + "z1");
+        Add(output, p, "QuantizeLinear", [p + "x2", p + "s1", p + "z1"], p + "codes", IntAttr("axis", 0));
+        Add(output, p, "Reshape", [p + "scale", Prefix + "column"], p + "s2");
     }
 
     /// <summary>
-    /// y = x·W from x's codes: MatMulInteger(codes, W8) as float, times s, times W's column scales, plus
-    /// min × W's column sums (x = s·codes + min, so x·W = s·(codes·W) + min·Σ_k W[k, n]).
+    /// y = x·W from x's codes: MatMulIntegerToFloat(codes, W8) with W's column scales, times the token's
+    /// scale, plus −s·z × W's column sums (x = s·(codes − z), so x·W = s·(codes·W) − s·z·Σ_k W[k, n]),
+    /// reshaped back to x's leading dimensions.
     /// </summary>
-    private static void QuantizedMatMul(Stream output, string p, string x, string weight, string y, WeightCodes codes)
+    private static void QuantizedMatMul(Stream output, string p, string x, string weight, string y, WeightCodes codes, long n, ISet<long> widths)
     {
-        string[] integer = codes == WeightCodes.Signed
-            ? [x + "codes", weight + "_quantized"]
-            : [x + "codes", weight + "_quantized", Prefix + "zero", Prefix + "128"];
-        Add(output, p, "MatMulInteger", integer, p + "product");
-        Add(output, p, "Cast", [p + "product"], p + "float", IntAttr("to", FloatType));
-        Add(output, p, "Mul", [p + "float", x + "scale"], p + "rescaled");
-        Add(output, p, "Mul", [p + "rescaled", weight + "_scale"], p + "main");
-        Add(output, p, "Mul", [x + "min", weight + "_colsum"], p + "offset");
-        Add(output, p, "Add", [p + "main", p + "offset"], y);
+        widths.Add(n);
+        string[] fused = codes == WeightCodes.Signed
+            ? [x + "codes", weight + "_quantized", Prefix + "one", weight + "_scale", Prefix + "zero"]
+            : [x + "codes", weight + "_quantized", Prefix + "one", weight + "_scale", Prefix + "zero", Prefix + "128"];
+        ProtoWire.WriteBytes(output, GraphNode, NodeBytes(p + "MatMulIntegerToFloat_" + y, "MatMulIntegerToFloat", fused, p + "scaled", [], "com.microsoft"));
+        Add(output, p, "Mul", [p + "scaled", x + "s2"], p + "main");
+        Add(output, p, "Mul", [x + "o2", weight + "_colsum"], p + "offset");
+        Add(output, p, "Add", [p + "main", p + "offset"], p + "y2");
+        Add(output, p, "Concat", [x + "lead", Prefix + "width_" + n], p + "target", IntAttr("axis", 0));
+        Add(output, p, "Reshape", [p + "y2", p + "target"], y);
     }
 
     private static void Add(Stream output, string prefix, string op, string[] inputs, string result, params byte[][] attributes) =>
@@ -345,7 +389,7 @@ internal static class Int8Quantizer
         return info.ToArray();
     }
 
-    private static byte[] NodeBytes(string name, string op, string[] inputs, string output, byte[][] attributes)
+    private static byte[] NodeBytes(string name, string op, string[] inputs, string output, byte[][] attributes, string? domain = null)
     {
         using var node = new MemoryStream();
         foreach (var i in inputs) ProtoWire.WriteBytes(node, NodeInput, Encoding.UTF8.GetBytes(i));
@@ -353,6 +397,7 @@ internal static class Int8Quantizer
         ProtoWire.WriteBytes(node, NodeName, Encoding.UTF8.GetBytes(name));
         ProtoWire.WriteBytes(node, NodeOpType, Encoding.UTF8.GetBytes(op));
         foreach (var a in attributes) ProtoWire.WriteBytes(node, NodeAttribute, a);
+        if (domain is not null) ProtoWire.WriteBytes(node, NodeDomain, Encoding.UTF8.GetBytes(domain));
         return node.ToArray();
     }
 
