@@ -148,7 +148,8 @@ internal static class Int8Quantizer
             if (f.Number == ModelGraph && f.Wire == ProtoWire.LengthDelimited) ProtoWire.WriteBytes(output, ModelGraph, newGraph.GetBuffer().AsSpan(0, (int)newGraph.Length));
             else output.Write(model, f.Start, f.End - f.Start);
         }
-        // MatMulIntegerToFloat is one of ONNX Runtime's own operators.
+        // MatMulIntegerToFloat is one of ONNX Runtime's own operators: its domain must be imported.
+        if (!ProtoWire.Messages(model, ModelOpset).Any(o => ProtoWire.ReadString(o, 1) == "com.microsoft"))
         {
             using var opset = new MemoryStream();
             ProtoWire.WriteBytes(opset, 1, Encoding.UTF8.GetBytes("com.microsoft"));
