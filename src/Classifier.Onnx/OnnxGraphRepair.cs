@@ -29,7 +29,7 @@ internal static class OnnxGraphRepair
     private const int ModelGraph = 7, GraphNode = 1, GraphInitializer = 5, GraphOutput = 12, GraphValueInfo = 13, ValueInfoName = 1;
     private const int NodeInput = 1, NodeOutput = 2, NodeOpType = 4, NodeAttribute = 5, TensorInt64Data = 7, TensorName = 8;
     private const int AttributeName = 1, AttributeInt = 3, AttributeString = 4, AttributeFloats = 7, AttributeInts = 8, AttributeStrings = 9, AttributeType = 20;
-    private const int TypeInt = 2, TypeString = 3, TypeFloats = 6, TypeInts = 7, TypeStrings = 8;
+    private const int TypeString = 3, TypeFloats = 6, TypeStrings = 8;
 
     // Ops that pass a tensor's strings on unchanged (only the first input carries data).
     private static readonly HashSet<string> PassThrough = new(StringComparer.Ordinal) { "Squeeze", "Unsqueeze", "Reshape", "Identity" };
@@ -153,7 +153,7 @@ internal static class OnnxGraphRepair
     {
         var (keys, values) = StringToIntMap(node);
         var lowered = LocaleFreeLowering.LowerCharKeys(keys, values);
-        return ProtoWire.RewriteMessages(node, NodeAttribute, a => ProtoWire.ReadString(a, AttributeName) == "values_int64s" ? IntsAttribute("values_int64s", lowered) : a);
+        return ProtoWire.RewriteMessages(node, NodeAttribute, a => ProtoWire.ReadString(a, AttributeName) == "values_int64s" ? ProtoWire.IntsAttribute("values_int64s", lowered) : a);
     }
 
     private static byte[] AddUpperSpellings(byte[] node)
@@ -163,18 +163,9 @@ internal static class OnnxGraphRepair
         return ProtoWire.RewriteMessages(node, NodeAttribute, a => ProtoWire.ReadString(a, AttributeName) switch
         {
             "keys_strings" => StringsAttribute("keys_strings", keys),
-            "values_int64s" => IntsAttribute("values_int64s", values),
+            "values_int64s" => ProtoWire.IntsAttribute("values_int64s", values),
             _ => a,
         });
-    }
-
-    private static byte[] IntsAttribute(string name, IEnumerable<long> values)
-    {
-        using var output = new MemoryStream();
-        ProtoWire.WriteBytes(output, AttributeName, Encoding.UTF8.GetBytes(name));
-        ProtoWire.WriteBytes(output, AttributeInts, ProtoWire.PackInt64s(values));
-        ProtoWire.WriteInt64(output, AttributeType, TypeInts);
-        return output.ToArray();
     }
 
     private static byte[] StringsAttribute(string name, IEnumerable<byte[]> values)
@@ -256,19 +247,10 @@ internal static class OnnxGraphRepair
 
         return ProtoWire.RewriteMessages(node, NodeAttribute, attribute => ProtoWire.ReadString(attribute, AttributeName) switch
         {
-            "min_gram_length" when shortest > 0 => IntAttribute("min_gram_length", shortest),
+            "min_gram_length" when shortest > 0 => ProtoWire.IntAttribute("min_gram_length", shortest),
             "weights" when weights is not null => FloatsAttribute("weights", weights),
             _ => attribute,
         });
-    }
-
-    private static byte[] IntAttribute(string name, long value)
-    {
-        using var output = new MemoryStream();
-        ProtoWire.WriteBytes(output, AttributeName, Encoding.UTF8.GetBytes(name));
-        ProtoWire.WriteInt64(output, AttributeInt, value);
-        ProtoWire.WriteInt64(output, AttributeType, TypeInt);
-        return output.ToArray();
     }
 
     private static byte[] StringAttribute(string name, string value)

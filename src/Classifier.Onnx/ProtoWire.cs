@@ -127,6 +127,29 @@ internal static class ProtoWire
         WriteVarint(output, (ulong)value);
     }
 
+    // AttributeProto fields and types (onnx.proto): the two attribute kinds more than one graph edit writes.
+    private const int AttributeName = 1, AttributeInt = 3, AttributeInts = 8, AttributeType = 20, TypeInt = 2, TypeInts = 7;
+
+    /// <summary>An ONNX AttributeProto holding one int64.</summary>
+    public static byte[] IntAttribute(string name, long value)
+    {
+        using var output = new MemoryStream();
+        WriteBytes(output, AttributeName, Encoding.UTF8.GetBytes(name));
+        WriteInt64(output, AttributeInt, value);
+        WriteInt64(output, AttributeType, TypeInt);
+        return output.ToArray();
+    }
+
+    /// <summary>An ONNX AttributeProto holding int64s (packed).</summary>
+    public static byte[] IntsAttribute(string name, IEnumerable<long> values)
+    {
+        using var output = new MemoryStream();
+        WriteBytes(output, AttributeName, Encoding.UTF8.GetBytes(name));
+        WriteBytes(output, AttributeInts, PackInt64s(values));
+        WriteInt64(output, AttributeType, TypeInts);
+        return output.ToArray();
+    }
+
     public static void WritePackedFloats(Stream output, int number, IReadOnlyList<float> values)
     {
         var payload = new byte[values.Count * 4];

@@ -197,8 +197,8 @@ internal sealed class ParquetInput : IDisposable
 
     /// <summary>
     /// Opens row group <paramref name="group"/> to be read one column at a time (<see cref="GroupReader.Read"/>),
-    /// so that only the columns in use are in memory. Values are valid until the column is read again
-    /// (in this group or the next) or <see cref="GroupReader.Release"/>d.
+    /// so that only the columns in use are in memory. A column's values are valid until it is
+    /// <see cref="GroupReader.Release"/>d or the next group is opened.
     /// </summary>
     public GroupReader OpenGroup(int group)
     {
@@ -226,12 +226,15 @@ internal sealed class ParquetInput : IDisposable
         private readonly ParquetInput input;
         private readonly int group;
         private readonly ParquetRowGroupReader reader;
+        // Columns read in this group and not released: a second Read returns them without decoding again.
+        private readonly bool[] held;
 
         internal GroupReader(ParquetInput input, int group, ParquetRowGroupReader reader)
         {
             this.input = input;
             this.group = group;
             this.reader = reader;
+            held = new bool[input.Fields.Count];
             Rows = checked((int)reader.RowCount);
             Bytes = reader.RowGroup.TotalByteSize;
         }
@@ -242,14 +245,17 @@ internal sealed class ParquetInput : IDisposable
         /// <summary>Uncompressed bytes of the group, as its footer says (0 when the writer left it out).</summary>
         public long Bytes { get; }
 
-        /// <summary>The values of column <paramref name="column"/> (the first <see cref="Rows"/> elements of the array).</summary>
+        /// <summary>The values of column <paramref name="column"/> (the first <see cref="Rows"/> elements of the array), decoded once per group until released.</summary>
         public Array Read(int column)
         {
             var buffers = input.buffers!;
+            if (held[column]) return buffers[column];
             try
             {
                 input.Release(column);
-                return buffers[column] = ParquetColumns.Read(reader, input.Fields[column], Rows, buffers[column]);
+                buffers[column] = ParquetColumns.Read(reader, input.Fields[column], Rows, buffers[column]);
+                held[column] = true;
+                return buffers[column];
             }
             catch (Exception e) when (e is not ClassifierException and not OutOfMemoryException)
             {
@@ -258,7 +264,11 @@ internal sealed class ParquetInput : IDisposable
         }
 
         /// <summary>Drops the values of a text or bytes column once written, so they do not outlive their use.</summary>
-        public void Release(int column) => input.Release(column);
+        public void Release(int column)
+        {
+            held[column] = false;
+            input.Release(column);
+        }
 
         /// <inheritdoc />
         public void Dispose() => reader.Dispose();

@@ -88,7 +88,7 @@ internal static class ParquetScoring
     private static void AddShares(ShareCollector shares, Chunks chunks, int rows, Scores result, int labelCount)
     {
         var probabilities = new float[labelCount];
-        // Read here (Parquet) and again when written: only the --group-by and --date-column columns.
+        // Parquet: decoded here and kept for the write (the group reader holds a column until released).
         var groups = shares.GroupIndex >= 0 ? chunks.Column(shares.GroupIndex) : null;
         var dates = shares.DateIndex >= 0 ? chunks.Column(shares.DateIndex) : null;
         for (var i = 0; i < rows; i++)

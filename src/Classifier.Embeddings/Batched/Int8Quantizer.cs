@@ -36,7 +36,6 @@ internal static class Int8Quantizer
     private const int GraphNode = 1, GraphName = 2, GraphInitializer = 5, GraphInput = 11, GraphOutput = 12;
     private const int NodeInput = 1, NodeOutput = 2, NodeName = 3, NodeOpType = 4, NodeAttribute = 5, NodeDomain = 7;
     private const int TensorDims = 1, TensorDataType = 2, TensorFloatData = 4, TensorName = 8, TensorRawData = 9;
-    private const int AttributeName = 1, AttributeInt = 3, AttributeInts = 8, AttributeType = 20, IntAttribute = 2, IntsAttribute = 7;
     private const int FloatType = 1, Uint8Type = 2, Int8Type = 3, Int32Type = 6, Int64Type = 7;
 
     private const string Prefix = "q8_";
@@ -274,8 +273,8 @@ internal static class Int8Quantizer
     private static void TokenCodes(Stream output, string p, string x, long k, ISet<long> widths)
     {
         widths.Add(k);
-        Add(output, p, "ReduceMax", [x], p + "max", IntsAttr("axes", -1), IntAttr("keepdims", 1));
-        Add(output, p, "ReduceMin", [x], p + "min", IntsAttr("axes", -1), IntAttr("keepdims", 1));
+        Add(output, p, "ReduceMax", [x], p + "max", ProtoWire.IntsAttribute("axes", [-1]), ProtoWire.IntAttribute("keepdims", 1));
+        Add(output, p, "ReduceMin", [x], p + "min", ProtoWire.IntsAttribute("axes", [-1]), ProtoWire.IntAttribute("keepdims", 1));
         Add(output, p, "Reshape", [x, Prefix + "rows_" + k], p + "x2");
         Add(output, p, "Shape", [x], p + "shape");
         Add(output, p, "Slice", [p + "shape", Prefix + "start", Prefix + "flat"], p + "lead");
@@ -288,13 +287,13 @@ internal static class Int8Quantizer
         Add(output, p, "Div", [p + "lo", p + "scale"], p + "los");
         Add(output, p, "Neg", [p + "los"], p + "nlos");
         Add(output, p, "Round", [p + "nlos"], p + "zf");
-        Add(output, p, "Cast", [p + "zf"], p + "zp", IntAttr("to", Uint8Type));
+        Add(output, p, "Cast", [p + "zf"], p + "zp", ProtoWire.IntAttribute("to", Uint8Type));
         Add(output, p, "Mul", [p + "scale", p + "zf"], p + "sz");
         Add(output, p, "Neg", [p + "sz"], p + "o");
         Add(output, p, "Reshape", [p + "o", Prefix + "column"], p + "o2");
         Add(output, p, "Reshape", [p + "scale", Prefix + "flat"], p + "s1");
         Add(output, p, "Reshape", [p + "zp", Prefix + "flat"], p + "z1");
-        Add(output, p, "QuantizeLinear", [p + "x2", p + "s1", p + "z1"], p + "codes", IntAttr("axis", 0));
+        Add(output, p, "QuantizeLinear", [p + "x2", p + "s1", p + "z1"], p + "codes", ProtoWire.IntAttribute("axis", 0));
         Add(output, p, "Reshape", [p + "scale", Prefix + "column"], p + "s2");
     }
 
@@ -313,7 +312,7 @@ internal static class Int8Quantizer
         Add(output, p, "Mul", [p + "scaled", x + "s2"], p + "main");
         Add(output, p, "Mul", [x + "o2", weight + "_colsum"], p + "offset");
         Add(output, p, "Add", [p + "main", p + "offset"], p + "y2");
-        Add(output, p, "Concat", [x + "lead", Prefix + "width_" + n], p + "target", IntAttr("axis", 0));
+        Add(output, p, "Concat", [x + "lead", Prefix + "width_" + n], p + "target", ProtoWire.IntAttribute("axis", 0));
         Add(output, p, "Reshape", [p + "y2", p + "target"], y);
     }
 
@@ -400,23 +399,5 @@ internal static class Int8Quantizer
         foreach (var a in attributes) ProtoWire.WriteBytes(node, NodeAttribute, a);
         if (domain is not null) ProtoWire.WriteBytes(node, NodeDomain, Encoding.UTF8.GetBytes(domain));
         return node.ToArray();
-    }
-
-    private static byte[] IntAttr(string name, long value)
-    {
-        using var a = new MemoryStream();
-        ProtoWire.WriteBytes(a, AttributeName, Encoding.UTF8.GetBytes(name));
-        ProtoWire.WriteInt64(a, AttributeInt, value);
-        ProtoWire.WriteInt64(a, AttributeType, IntAttribute);
-        return a.ToArray();
-    }
-
-    private static byte[] IntsAttr(string name, params long[] values)
-    {
-        using var a = new MemoryStream();
-        ProtoWire.WriteBytes(a, AttributeName, Encoding.UTF8.GetBytes(name));
-        foreach (var v in values) ProtoWire.WriteInt64(a, AttributeInts, v);
-        ProtoWire.WriteInt64(a, AttributeType, IntsAttribute);
-        return a.ToArray();
     }
 }
