@@ -40,6 +40,12 @@ public static class Program
             case "fidelity":
                 Fidelity(Arg("--data", "data/stance-test.csv,data/stance-ood.csv,data/stance-dev.csv").Split(','));
                 return 0;
+            case "compare":
+                Compare(Arg("--baseline", ""), int.Parse(Arg("--rounds", "3")));
+                return 0;
+            case "graph-ops":
+                GraphOps(Arg("--model", ""));
+                return 0;
             case "vectors":
                 Vectors(Arg("--input", "bench/out/embeddings-corpus.csv"), int.Parse(Arg("--rows", "200")), Arg("--out", "bench/out/dotnet-vectors.csv"));
                 return 0;
@@ -130,6 +136,49 @@ public static class Program
         var b = int8.Encode(texts);
         var cos = a.Zip(b, (x, y) => (double)x.Zip(y, (p, q) => p * q).Sum()).OrderBy(c => c).ToArray();
         Console.WriteLine($"int8 ({Int8Quantizer.NativeCodes} weight codes): {texts.Length} texts, cosine mean {cos.Average():0.00000} p1 {cos[cos.Length / 100]:0.00000} min {cos[0]:0.00000}; 1-cos mean {1 - cos.Average():0.00e0}; int8 {cpu:0.0} CPU s");
+    }
+
+
+
+    /// <summary>
+    /// This build's int8 encoder against an earlier rewrite's model file (e.g. a copy of the cached file of an
+    /// earlier version): how far each is from fp32 and from each other on the fidelity texts, and the
+    /// encode step on the training texts in alternating rounds (this machine's speed drifts between runs).
+    /// </summary>
+    private static void Compare(string baseline, int rounds)
+    {
+        var fidelityTexts = new[] { "data/stance-test.csv", "data/stance-ood.csv", "data/stance-dev.csv" }.SelectMany(f => LabeledCsv.Read(f).Rows).Select(r => EmbeddingText.Clean(r.Text)).Distinct(StringComparer.Ordinal).ToArray();
+        var trainTexts = new[] { "data/stance.csv", "data/stance-test.csv", "data/stance-ood.csv" }.SelectMany(f => LabeledCsv.Read(f).Rows).Select(r => EmbeddingText.Clean(r.Text)).Distinct(StringComparer.Ordinal).ToArray();
+        float[][] reference;
+        using (var fp32 = new MiniLmEncoder(EmbeddingsPrecision.Fp32)) reference = fp32.Encode(fidelityTexts);
+        using var current = new MiniLmEncoder(EmbeddingsPrecision.Int8);
+        using var earlier = new MiniLmEncoder(baseline);
+        var a = current.Encode(fidelityTexts);
+        var b = earlier.Encode(fidelityTexts);
+        double Error(float[][] v) => 1 - reference.Zip(v, (x, y) => (double)x.Zip(y, (p, q) => p * q).Sum()).Average();
+        var apart = a.Zip(b, (x, y) => x.Zip(y, (p, q) => Math.Abs(p - q)).Max()).Max();
+        Console.WriteLine($"1 - mean cosine to fp32: this build {Error(a):0.000e0}, {Path.GetFileName(baseline)} {Error(b):0.000e0}; largest difference between them {apart:0.0e0} ({fidelityTexts.Length} texts)");
+        for (var round = 1; round <= rounds; round++)
+            foreach (var (name, encoder) in new[] { ("this build", current), (Path.GetFileName(baseline), earlier) })
+            {
+                var (seconds, cpu) = Time(() => encoder.Encode(trainTexts));
+                Report($"round {round}: {name}", trainTexts.Length, seconds, cpu);
+            }
+    }
+
+
+    private static void GraphOps(string model)
+    {
+        var optimized = Path.Combine(Path.GetTempPath(), "classifier-exp-optimized.onnx");
+        using (var options = new Microsoft.ML.OnnxRuntime.SessionOptions { GraphOptimizationLevel = Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_ALL, OptimizedModelFilePath = optimized })
+        using (new Microsoft.ML.OnnxRuntime.InferenceSession(model, options)) { }
+        foreach (var (file, label) in new[] { (model, "as written"), (optimized, "optimized") })
+        {
+            var bytes = File.ReadAllBytes(file);
+            var graph = Classifier.Onnx.ProtoWire.Messages(bytes, 7).First();
+            var ops = Classifier.Onnx.ProtoWire.Messages(graph, 1).Select(n => Classifier.Onnx.ProtoWire.ReadString(n, 4)).GroupBy(o => o).OrderByDescending(g => g.Count());
+            Console.WriteLine(label + ": " + string.Join(", ", ops.Select(g => $"{g.Key} {g.Count()}")));
+        }
     }
 
     /// <summary>Our vectors of the first rows, for the PyTorch peer's agreement check.</summary>

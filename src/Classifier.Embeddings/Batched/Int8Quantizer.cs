@@ -19,10 +19,11 @@ namespace Classifier.Embeddings.Batched;
 /// so it does not. Asymmetric, because the inputs of BERT's MatMuls are skewed (LayerNorm outputs with a
 /// few large channels, GELU outputs above -0.17): over [min(x, 0), max(x, 0)] the 256 codes are used where
 /// values are, which halved the vectors' error against fp32 (docs/embeddings-performance.md).</para>
-/// <para>The steps, per input tensor x (shared by the MatMuls that read it: query, key and value) and then
-/// per MatMul: s = range/255 and zero point z = round(−min/s) per token; codes = QuantizeLinear(x, s, z)
-/// on x seen as [tokens, K] (one pass); MatMulIntegerToFloat(codes, W8) with the weights' column scales
-/// (the rescale fused into the product); y = s·that − s·z·colsum(W). ONNX Runtime's fused op takes one
+/// <para>The steps, per input tensor x seen as [tokens, K] (shared by the MatMuls that read it: query,
+/// key and value): s = range/255 and zero point z = round(−min/s) per token; codes = QuantizeLinear(x, s, z)
+/// (one pass). Per MatMul: P = MatMulIntegerToFloat(codes, W8) with the weights' column scales (the
+/// rescale fused into the product); then y = s·P + [−s·z, 1]·[colsum(W); bias] as one Gemm whose C is
+/// s·P, which also takes in the bias Add that followed the MatMul. ONNX Runtime's fused op takes one
 /// scale for all of A, hence the per-token multiply after it.</para>
 /// <para>Weights use the full 8 bits (-127..127). ONNX Runtime's u8×s8 kernel for x64 CPUs without VNNI
 /// adds pairs of products in 16 bits and can saturate; <see cref="NativeCodes"/> runs a probe once per
@@ -40,8 +41,11 @@ internal static class Int8Quantizer
 
     private const string Prefix = "q8_";
 
-    /// <summary>The rewrite's version: part of the cached int8 model's name, so a changed rewrite is never read from an old file.</summary>
-    public const int Version = 3;
+    /// <summary>
+    /// The rewrite's version: part of the cached int8 model's name, so a changed rewrite is never read
+    /// from an old file. Version 4 computes version 3's quantization (the model contract's "v3") in fewer passes.
+    /// </summary>
+    public const int Version = 4;
 
     /// <summary>Largest quantized weight magnitude.</summary>
     internal const int WeightLimit = 127;
@@ -64,6 +68,9 @@ internal static class Int8Quantizer
     /// <summary>How many MatMuls the last call rewrote (for the tests and the log).</summary>
     public static int LastRewritten { get; private set; }
 
+    /// <summary>How many bias Adds after those MatMuls the last call folded into them.</summary>
+    public static int LastBiasesFolded { get; private set; }
+
     /// <summary>The model with its constant-weight MatMuls on 8-bit weights, stored as this machine's kernel needs.</summary>
     public static byte[] Quantize(byte[] model) => Quantize(model, NativeCodes);
 
@@ -74,9 +81,10 @@ internal static class Int8Quantizer
         var graph = ProtoWire.Payload(model, graphField);
 
         // Reads of each tensor by any node, and by a MatMul as its weight: a weight read elsewhere too keeps its float copy.
+        var nodes = ProtoWire.Messages(graph, GraphNode).ToList();
         var uses = new Dictionary<string, int>(StringComparer.Ordinal);
         var matMulUses = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var node in ProtoWire.Messages(graph, GraphNode))
+        foreach (var node in nodes)
         {
             var inputs = ProtoWire.ReadStrings(node, NodeInput);
             foreach (var input in inputs) uses[input] = uses.GetValueOrDefault(input) + 1;
@@ -84,61 +92,101 @@ internal static class Int8Quantizer
         }
 
         // Each MatMul weight quantized as it is read: the float copies never pile up (the model is ~90 MB).
-        var quantized = new Dictionary<string, byte[][]>(StringComparer.Ordinal);
-        var shapes = new Dictionary<string, (long K, long N)>(StringComparer.Ordinal);
+        var weights = new Dictionary<string, QuantizedWeight>(StringComparer.Ordinal);
+        var vectors = new Dictionary<string, float[]>(StringComparer.Ordinal);
         foreach (var f in ProtoWire.Fields(graph))
         {
             if (f.Number != GraphInitializer || f.Wire != ProtoWire.LengthDelimited) continue;
             var tensor = ProtoWire.Payload(graph, f);
-            if (ProtoWire.ReadString(tensor, TensorName) is not { } name || !matMulUses.ContainsKey(name)) continue;
-            if (ReadFloatMatrix(tensor) is { } matrix)
+            if (ProtoWire.ReadString(tensor, TensorName) is not { } name) continue;
+            if (ReadFloatVector(tensor) is { } vector) vectors[name] = vector;
+            if (matMulUses.ContainsKey(name) && ReadFloatMatrix(tensor) is { } matrix) weights[name] = QuantizeWeight(name, matrix.Dims, matrix.Values, codes);
+        }
+        LastRewritten = weights.Count;
+
+        // A rewritten MatMul whose only reader is an Add of a constant vector of its width (its bias)
+        // takes that bias into its Gemm, and the Add goes.
+        var producers = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < nodes.Count; i++)
+            foreach (var o in ProtoWire.ReadStrings(nodes[i], NodeOutput)) producers[o] = i;
+        var folded = new HashSet<int>();
+        var biasOf = new Dictionary<string, (string Bias, string Output)>(StringComparer.Ordinal);
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            if (ProtoWire.ReadString(nodes[i], NodeOpType) != "Add" || ProtoWire.ReadString(nodes[i], NodeDomain) is { Length: > 0 }) continue;
+            var inputs = ProtoWire.ReadStrings(nodes[i], NodeInput);
+            if (inputs.Count != 2) continue;
+            for (var side = 0; side < 2; side++)
             {
-                quantized[name] = [.. QuantizedTensors(name, matrix.Dims, matrix.Values, codes)];
-                shapes[name] = (matrix.Dims[0], matrix.Dims[1]);
+                var (product, bias) = (inputs[side], inputs[1 - side]);
+                if (!producers.TryGetValue(product, out var p) || uses.GetValueOrDefault(product) != 1 || ProtoWire.ReadString(nodes[p], NodeOpType) != "MatMul") continue;
+                var operands = ProtoWire.ReadStrings(nodes[p], NodeInput);
+                if (operands.Count != 2 || !weights.TryGetValue(operands[1], out var weight) || !vectors.TryGetValue(bias, out var values) || values.Length != weight.N) continue;
+                biasOf[product] = (bias, ProtoWire.ReadStrings(nodes[i], NodeOutput)[0]);
+                folded.Add(i);
+                break;
             }
         }
-        LastRewritten = quantized.Count;
+        LastBiasesFolded = folded.Count;
+        var foldedUses = biasOf.Values.GroupBy(b => b.Bias, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
         // One pass in order (ONNX wants nodes sorted): each rewritten MatMul replaced in place by its
-        // nodes, float weights no other node reads left out, the quantized tensors appended. A tensor's
-        // codes are made where its first MatMul was, which every later reader of it follows.
+        // nodes, folded Adds and float tensors no other node reads left out, the new tensors appended.
+        // A tensor's codes are made where its first MatMul was, which every later reader of it follows.
         var coded = new Dictionary<string, string>(StringComparer.Ordinal);
+        var targets = new HashSet<string>(StringComparer.Ordinal);
+        var corrections = new List<byte[]>();
         // The row widths (K) and output widths (N) the reshapes need, as constants.
         var widths = new SortedSet<long>();
         using var newGraph = new MemoryStream(graph.Length);
+        var index = 0;
         foreach (var f in ProtoWire.Fields(graph))
         {
-            if (f.Wire == ProtoWire.LengthDelimited && f.Number == GraphNode && Rewrite(ProtoWire.Payload(graph, f)) is { } replacement)
+            if (f.Wire == ProtoWire.LengthDelimited && f.Number == GraphNode)
             {
-                newGraph.Write(replacement);
-                continue;
+                var i = index++;
+                if (folded.Contains(i)) continue;
+                if (Rewrite(nodes[i]) is { } replacement)
+                {
+                    newGraph.Write(replacement);
+                    continue;
+                }
             }
             if (f.Wire == ProtoWire.LengthDelimited && f.Number == GraphInitializer && matMulUses.Count > 0)
             {
                 var name = InitializerName(graph, f);
-                if (name is not null && quantized.ContainsKey(name) && uses.GetValueOrDefault(name) == matMulUses.GetValueOrDefault(name)) continue;
+                if (name is not null && weights.ContainsKey(name) && uses.GetValueOrDefault(name) == matMulUses.GetValueOrDefault(name)) continue;
+                if (name is not null && foldedUses.TryGetValue(name, out var count) && uses.GetValueOrDefault(name) == count) continue;
             }
             newGraph.Write(graph, f.Start, f.End - f.Start);
         }
-        foreach (var tensor in Constants(codes, widths).Concat(quantized.Values.SelectMany(t => t))) ProtoWire.WriteBytes(newGraph, GraphInitializer, tensor);
+        foreach (var tensor in Constants(codes, widths).Concat(weights.Values.SelectMany(w => new[] { w.Codes, w.Scales })).Concat(corrections))
+            ProtoWire.WriteBytes(newGraph, GraphInitializer, tensor);
 
         byte[]? Rewrite(byte[] node)
         {
             if (ProtoWire.ReadString(node, NodeOpType) != "MatMul" || ProtoWire.ReadString(node, NodeDomain) is { Length: > 0 }) return null;
             var inputs = ProtoWire.ReadStrings(node, NodeInput);
-            if (inputs.Count != 2 || !quantized.ContainsKey(inputs[1])) return null;
+            if (inputs.Count != 2 || !weights.TryGetValue(inputs[1], out var weight)) return null;
             var outputs = ProtoWire.ReadStrings(node, NodeOutput);
             if (outputs.Count != 1) return null;
             var name = ProtoWire.ReadString(node, NodeName) ?? outputs[0];
-            using var nodes = new MemoryStream();
+            using var replacement = new MemoryStream();
             if (!coded.TryGetValue(inputs[0], out var codesOf))
             {
                 codesOf = Prefix + name + "_in_";
                 coded[inputs[0]] = codesOf;
-                TokenCodes(nodes, codesOf, inputs[0], shapes[inputs[1]].K, widths);
+                TokenCodes(replacement, codesOf, inputs[0], weight.K, widths);
             }
-            QuantizedMatMul(nodes, Prefix + name + "_", codesOf, inputs[1], outputs[0], codes, shapes[inputs[1]].N, widths);
-            return nodes.ToArray();
+            var bias = biasOf.TryGetValue(outputs[0], out var b) ? b : ((string Bias, string Output)?)null;
+            var correction = Prefix + name + "_correction";
+            corrections.Add(Correction(correction, weight, bias is { } given ? vectors[given.Bias] : null));
+            // The shape back ([batch, length, N]) is made once per input and width: query, key and value share it.
+            var target = codesOf + "target_" + weight.N;
+            if (targets.Add(target)) Add(replacement, codesOf, "Concat", [codesOf + "lead", Prefix + "width_" + weight.N], target, ProtoWire.IntAttribute("axis", 0));
+            widths.Add(weight.N);
+            QuantizedMatMul(replacement, Prefix + name + "_", codesOf, weight, correction, target, bias?.Output ?? outputs[0], codes);
+            return replacement.ToArray();
         }
 
         using var output = new MemoryStream((int)newGraph.Length + 4096);
@@ -158,8 +206,11 @@ internal static class Int8Quantizer
         return output.ToArray();
     }
 
+    /// <summary>A weight [K, N] as 8-bit codes and column scales (tensors), and the column sums of its dequantized values.</summary>
+    internal sealed record QuantizedWeight(string Name, int K, int N, byte[] Codes, byte[] Scales, float[] ColumnSums);
+
     /// <summary>An initializer's name, read without copying its (maybe large) payload.</summary>
-    private static string? InitializerName(byte[] graph, ProtoWire.Field field)
+    internal static string? InitializerName(byte[] graph, ProtoWire.Field field)
     {
         // TensorProto fields before the name are small (dims, data_type); the data comes after it in
         // every writer we know, so reading the first fields suffices. Fall back to a copy otherwise.
@@ -179,40 +230,41 @@ internal static class Int8Quantizer
         return ProtoWire.ReadString(ProtoWire.Payload(graph, field), TensorName);
     }
 
-    private static (string Name, long[] Dims, float[] Values)? ReadFloatMatrix(byte[] tensor)
+    private static float[]? ReadFloats(byte[] tensor, int rank)
     {
         var dims = ProtoWire.ReadInt64s(tensor, TensorDims);
-        if (dims.Count != 2) return null;
+        if (dims.Count != rank) return null;
         long type = 0;
         foreach (var f in ProtoWire.Fields(tensor))
             if (f.Number == TensorDataType && f.Wire == ProtoWire.Varint) type = (long)f.Value;
-        if (type != FloatType || ProtoWire.ReadString(tensor, TensorName) is not { } name) return null;
-        var count = checked((int)(dims[0] * dims[1]));
-        float[] values;
+        if (type != FloatType) return null;
+        var count = checked((int)dims.Aggregate(1L, (a, d) => a * d));
         if (ProtoWire.Messages(tensor, TensorRawData).FirstOrDefault() is { } raw)
         {
             if (raw.Length != count * 4) return null;
-            values = new float[count];
+            var values = new float[count];
             for (var i = 0; i < count; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(raw.AsSpan(i * 4, 4));
+            return values;
         }
-        else
-        {
-            values = [.. ProtoWire.ReadFloats(tensor, TensorFloatData)];
-            if (values.Length != count) return null;
-        }
-        return (name, [.. dims], values);
+        var floats = ProtoWire.ReadFloats(tensor, TensorFloatData);
+        return floats.Count == count ? [.. floats] : null;
     }
+
+    internal static (long[] Dims, float[] Values)? ReadFloatMatrix(byte[] tensor) =>
+        ReadFloats(tensor, 2) is { } values ? ([.. ProtoWire.ReadInt64s(tensor, TensorDims)], values) : null;
+
+    private static float[]? ReadFloatVector(byte[] tensor) => ReadFloats(tensor, 1);
 
     /// <summary>
     /// The weight [K, N] as 8-bit codes, symmetric, with one scale per column n (its largest magnitude maps
     /// to <see cref="WeightLimit"/>), and the column sums of the dequantized weights (for the activations' offset).
     /// </summary>
-    internal static IEnumerable<byte[]> QuantizedTensors(string name, long[] dims, float[] values, WeightCodes codes = WeightCodes.Signed)
+    internal static QuantizedWeight QuantizeWeight(string name, long[] dims, float[] values, WeightCodes codes = WeightCodes.Signed)
     {
         var (rows, columns) = ((int)dims[0], (int)dims[1]);
         var scales = new float[columns];
         var quantized = new sbyte[values.Length];
-        var sums = new byte[columns * 4];
+        var sums = new float[columns];
         for (var n = 0; n < columns; n++)
         {
             float largest = 0;
@@ -226,18 +278,27 @@ internal static class Int8Quantizer
                 quantized[k * columns + n] = q;
                 sum += q;
             }
-            BinaryPrimitives.WriteSingleLittleEndian(sums.AsSpan(n * 4), (float)(sum * (double)scale));
+            sums[n] = (float)(sum * (double)scale);
         }
         var bytes = new byte[quantized.Length];
         for (var i = 0; i < bytes.Length; i++) bytes[i] = codes == WeightCodes.Signed ? unchecked((byte)quantized[i]) : (byte)(quantized[i] + 128);
-        yield return Tensor(name + "_quantized", [rows, columns], codes == WeightCodes.Signed ? Int8Type : Uint8Type, bytes);
-        var scaleBytes = new byte[columns * 4];
-        for (var n = 0; n < columns; n++) BinaryPrimitives.WriteSingleLittleEndian(scaleBytes.AsSpan(n * 4), scales[n]);
-        yield return Tensor(name + "_scale", [columns], FloatType, scaleBytes);
-        yield return Tensor(name + "_colsum", [columns], FloatType, sums);
+        return new QuantizedWeight(name, rows, columns,
+            Tensor(name + "_quantized", [rows, columns], codes == WeightCodes.Signed ? Int8Type : Uint8Type, bytes),
+            Tensor(name + "_scale", [columns], FloatType, FloatBytes(scales)), sums);
     }
 
-    private static byte[] Tensor(string name, long[] dims, int type, byte[] raw)
+    /// <summary>The Gemm's B: [colsum(W); bias] ([2, N]), the bias zero when the MatMul had none.</summary>
+    private static byte[] Correction(string name, QuantizedWeight weight, float[]? bias) =>
+        Tensor(name, [2, weight.N], FloatType, FloatBytes([.. weight.ColumnSums, .. bias ?? new float[weight.N]]));
+
+    private static byte[] FloatBytes(float[] values)
+    {
+        var bytes = new byte[values.Length * 4];
+        for (var i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), values[i]);
+        return bytes;
+    }
+
+    internal static byte[] Tensor(string name, long[] dims, int type, byte[] raw)
     {
         using var output = new MemoryStream(raw.Length + 64);
         foreach (var d in dims) ProtoWire.WriteInt64(output, TensorDims, d);
@@ -256,7 +317,6 @@ internal static class Int8Quantizer
         yield return Tensor(Prefix + "zero_f", [], FloatType, BitConverter.GetBytes(0f));
         yield return Tensor(Prefix + "zero", [], Uint8Type, [0]);
         yield return Tensor(Prefix + "flat", [1], Int64Type, BitConverter.GetBytes(-1L));
-        yield return Tensor(Prefix + "column", [2], Int64Type, [.. BitConverter.GetBytes(-1L), .. BitConverter.GetBytes(1L)]);
         yield return Tensor(Prefix + "start", [1], Int64Type, BitConverter.GetBytes(0L));
         foreach (var k in widths)
         {
@@ -268,14 +328,15 @@ internal static class Int8Quantizer
 
     /// <summary>
     /// A tensor x's per-token codes and what the products need of them: {p}codes ([tokens, K] uint8),
-    /// {p}s2 (the per-token scale, [tokens, 1]), {p}o2 (−s·z, [tokens, 1]) and {p}lead (x's shape without K).
+    /// {p}scale (the per-token scale, [tokens, 1]), {p}corr ([−s·z, 1] per token, [tokens, 2]) and
+    /// {p}lead (x's shape without K).
     /// </summary>
     private static void TokenCodes(Stream output, string p, string x, long k, ISet<long> widths)
     {
         widths.Add(k);
-        Add(output, p, "ReduceMax", [x], p + "max", ProtoWire.IntsAttribute("axes", [-1]), ProtoWire.IntAttribute("keepdims", 1));
-        Add(output, p, "ReduceMin", [x], p + "min", ProtoWire.IntsAttribute("axes", [-1]), ProtoWire.IntAttribute("keepdims", 1));
         Add(output, p, "Reshape", [x, Prefix + "rows_" + k], p + "x2");
+        Add(output, p, "ReduceMax", [p + "x2"], p + "max", ProtoWire.IntsAttribute("axes", [1]), ProtoWire.IntAttribute("keepdims", 1));
+        Add(output, p, "ReduceMin", [p + "x2"], p + "min", ProtoWire.IntsAttribute("axes", [1]), ProtoWire.IntAttribute("keepdims", 1));
         Add(output, p, "Shape", [x], p + "shape");
         Add(output, p, "Slice", [p + "shape", Prefix + "start", Prefix + "flat"], p + "lead");
         // The range holds 0, so the zero point is a code (0..255).
@@ -290,30 +351,29 @@ internal static class Int8Quantizer
         Add(output, p, "Cast", [p + "zf"], p + "zp", ProtoWire.IntAttribute("to", Uint8Type));
         Add(output, p, "Mul", [p + "scale", p + "zf"], p + "sz");
         Add(output, p, "Neg", [p + "sz"], p + "o");
-        Add(output, p, "Reshape", [p + "o", Prefix + "column"], p + "o2");
+        // [−s·z, 1] per token: the Gemm's A, so one pass adds the zero point's offset and the bias.
+        Add(output, p, "Shape", [p + "o"], p + "oshape");
+        Add(output, p, "Expand", [Prefix + "one", p + "oshape"], p + "ones");
+        Add(output, p, "Concat", [p + "o", p + "ones"], p + "corr", ProtoWire.IntAttribute("axis", 1));
         Add(output, p, "Reshape", [p + "scale", Prefix + "flat"], p + "s1");
         Add(output, p, "Reshape", [p + "zp", Prefix + "flat"], p + "z1");
         Add(output, p, "QuantizeLinear", [p + "x2", p + "s1", p + "z1"], p + "codes", ProtoWire.IntAttribute("axis", 0));
-        Add(output, p, "Reshape", [p + "scale", Prefix + "column"], p + "s2");
     }
 
     /// <summary>
-    /// y = x·W from x's codes: MatMulIntegerToFloat(codes, W8) with W's column scales, times the token's
-    /// scale, plus −s·z × W's column sums (x = s·(codes − z), so x·W = s·(codes·W) − s·z·Σ_k W[k, n]),
+    /// y = x·W (+ bias) from x's codes: P = MatMulIntegerToFloat(codes, W8) with W's column scales, then
+    /// y = s·P + [−s·z, 1]·[colsum(W); bias] (x = s·(codes − z), so x·W = s·(codes·W) − s·z·Σ_k W[k, n]),
     /// reshaped back to x's leading dimensions.
     /// </summary>
-    private static void QuantizedMatMul(Stream output, string p, string x, string weight, string y, WeightCodes codes, long n, ISet<long> widths)
+    private static void QuantizedMatMul(Stream output, string p, string x, QuantizedWeight weight, string correction, string target, string y, WeightCodes codes)
     {
-        widths.Add(n);
         string[] fused = codes == WeightCodes.Signed
-            ? [x + "codes", weight + "_quantized", Prefix + "one", weight + "_scale", Prefix + "zero"]
-            : [x + "codes", weight + "_quantized", Prefix + "one", weight + "_scale", Prefix + "zero", Prefix + "128"];
+            ? [x + "codes", weight.Name + "_quantized", Prefix + "one", weight.Name + "_scale", Prefix + "zero"]
+            : [x + "codes", weight.Name + "_quantized", Prefix + "one", weight.Name + "_scale", Prefix + "zero", Prefix + "128"];
         ProtoWire.WriteBytes(output, GraphNode, NodeBytes(p + "MatMulIntegerToFloat_" + y, "MatMulIntegerToFloat", fused, p + "scaled", [], "com.microsoft"));
-        Add(output, p, "Mul", [p + "scaled", x + "s2"], p + "main");
-        Add(output, p, "Mul", [x + "o2", weight + "_colsum"], p + "offset");
-        Add(output, p, "Add", [p + "main", p + "offset"], p + "y2");
-        Add(output, p, "Concat", [x + "lead", Prefix + "width_" + n], p + "target", ProtoWire.IntAttribute("axis", 0));
-        Add(output, p, "Reshape", [p + "y2", p + "target"], y);
+        Add(output, p, "Mul", [p + "scaled", x + "scale"], p + "main");
+        Add(output, p, "Gemm", [x + "corr", correction, p + "main"], p + "y2");
+        Add(output, p, "Reshape", [p + "y2", target], y);
     }
 
     private static void Add(Stream output, string prefix, string op, string[] inputs, string result, params byte[][] attributes) =>
@@ -389,7 +449,7 @@ internal static class Int8Quantizer
         return info.ToArray();
     }
 
-    private static byte[] NodeBytes(string name, string op, string[] inputs, string output, byte[][] attributes, string? domain = null)
+    internal static byte[] NodeBytes(string name, string op, string[] inputs, string output, byte[][] attributes, string? domain = null)
     {
         using var node = new MemoryStream();
         foreach (var i in inputs) ProtoWire.WriteBytes(node, NodeInput, Encoding.UTF8.GetBytes(i));

@@ -52,6 +52,25 @@ public sealed class MiniLmEncoder : IDisposable
 
     /// <summary>As the public constructor, with the int8 weights stored as <paramref name="codes"/> (the tests compare both forms).</summary>
     internal MiniLmEncoder(EmbeddingsPrecision precision, int lanes, int intraOpThreads, Int8Quantizer.WeightCodes codes)
+        : this(precision, lanes, intraOpThreads, options => CreateSession(precision, codes, options))
+    {
+    }
+
+    /// <summary>An encoder on the ONNX model in <paramref name="modelFile"/> (benchmarks of other rewrites).</summary>
+    internal MiniLmEncoder(string modelFile, int lanes = 0, int intraOpThreads = 1, string? profilePrefix = null)
+        : this(EmbeddingsPrecision.Int8, lanes, intraOpThreads, options =>
+        {
+            if (profilePrefix is not null)
+            {
+                options.EnableProfiling = true;
+                options.ProfileOutputPathPrefix = profilePrefix;
+            }
+            return new InferenceSession(modelFile, options);
+        })
+    {
+    }
+
+    private MiniLmEncoder(EmbeddingsPrecision precision, int lanes, int intraOpThreads, Func<SessionOptions, InferenceSession> open)
     {
         Precision = precision;
         Lanes = lanes > 0 ? lanes : Environment.ProcessorCount;
@@ -67,7 +86,7 @@ public sealed class MiniLmEncoder : IDisposable
         };
         // Lanes are the parallelism: without this, every idle intra-op thread spins on a core another lane needs.
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        session = CreateSession(precision, codes, options);
+        session = open(options);
         // The package pools the first output (the token embeddings); asking for it alone skips the pooler.
         outputName = session.OutputMetadata.Keys.First();
         tokenizer = new MiniLMTokenizer();
@@ -309,6 +328,9 @@ public sealed class MiniLmEncoder : IDisposable
             // Someone else's file, or in use: it stays.
         }
     }
+
+    /// <summary>Ends ONNX Runtime's profile of an encoder made with a profile prefix; returns its file.</summary>
+    internal string EndProfiling() => session.EndProfiling();
 
     /// <inheritdoc />
     public void Dispose()
