@@ -41,7 +41,7 @@ public static class Program
                 Fidelity(Arg("--data", "data/stance-test.csv,data/stance-ood.csv,data/stance-dev.csv").Split(','));
                 return 0;
             case "compare":
-                Compare(Arg("--baseline", ""), int.Parse(Arg("--rounds", "3")));
+                Compare(Arg("--baseline", ""), int.Parse(Arg("--rounds", "3")), Arg("--profile", "0") == "1");
                 return 0;
             case "graph-ops":
                 GraphOps(Arg("--model", ""));
@@ -145,14 +145,14 @@ public static class Program
     /// earlier version): how far each is from fp32 and from each other on the fidelity texts, and the
     /// encode step on the training texts in alternating rounds (this machine's speed drifts between runs).
     /// </summary>
-    private static void Compare(string baseline, int rounds)
+    private static void Compare(string baseline, int rounds, bool profile)
     {
         var fidelityTexts = new[] { "data/stance-test.csv", "data/stance-ood.csv", "data/stance-dev.csv" }.SelectMany(f => LabeledCsv.Read(f).Rows).Select(r => EmbeddingText.Clean(r.Text)).Distinct(StringComparer.Ordinal).ToArray();
         var trainTexts = new[] { "data/stance.csv", "data/stance-test.csv", "data/stance-ood.csv" }.SelectMany(f => LabeledCsv.Read(f).Rows).Select(r => EmbeddingText.Clean(r.Text)).Distinct(StringComparer.Ordinal).ToArray();
         float[][] reference;
         using (var fp32 = new MiniLmEncoder(EmbeddingsPrecision.Fp32)) reference = fp32.Encode(fidelityTexts);
-        using var current = new MiniLmEncoder(EmbeddingsPrecision.Int8);
-        using var earlier = new MiniLmEncoder(baseline);
+        using var current = profile ? new MiniLmEncoder(MiniLmEncoder.CachePath(EmbeddingsPrecision.Int8, Int8Quantizer.NativeCodes), profilePrefix: "profile-current") : new MiniLmEncoder(EmbeddingsPrecision.Int8);
+        using var earlier = new MiniLmEncoder(baseline, profilePrefix: profile ? "profile-baseline" : null);
         var a = current.Encode(fidelityTexts);
         var b = earlier.Encode(fidelityTexts);
         double Error(float[][] v) => 1 - reference.Zip(v, (x, y) => (double)x.Zip(y, (p, q) => p * q).Sum()).Average();
@@ -164,6 +164,7 @@ public static class Program
                 var (seconds, cpu) = Time(() => encoder.Encode(trainTexts));
                 Report($"round {round}: {name}", trainTexts.Length, seconds, cpu);
             }
+        if (profile) Console.WriteLine($"profiles: {current.EndProfiling()} {earlier.EndProfiling()}");
     }
 
 

@@ -43,8 +43,10 @@ public sealed class BatchedEncoderTests : IClassFixture<BatchedEncoderTests.Pack
         Assert.True(longer < texts.Length / 10, $"{longer} of {texts.Length} rows reach 256 pieces");
     }
 
-    public static TheoryData<string> UnusualTexts => new()
-    {
+    public static TheoryData<string> UnusualTexts => new(Unusual);
+
+    private static readonly string[] Unusual =
+    [
         "",
         "Encryption",
         "Privacy 🔐👍🏽 matters 😀 for everyone 🇪🇺",
@@ -53,7 +55,7 @@ public sealed class BatchedEncoderTests : IClassFixture<BatchedEncoderTests.Pack
         "Шифрование защищает всех. 加密保护每个人。 التشفير يحمي الجميع",
         "a " + new string('x', 60) + " word longer than the tokenizer keeps",
         "!!!??? ... --- ((( ))) ### $$$ %%% &&& *** +++ === @@@ ^^^ ~~~ ||| \\\\ // <<< >>>",
-    };
+    ];
 
     [Theory]
     [MemberData(nameof(UnusualTexts))]
@@ -65,6 +67,32 @@ public sealed class BatchedEncoderTests : IClassFixture<BatchedEncoderTests.Pack
         var batch = new[] { "Short.", text, string.Join(' ', Enumerable.Repeat("Backdoors weaken security for everyone.", 20)), "The police want to read encrypted messages." };
         var vectors = SentenceEmbedder.Encoder().Encode(batch);
         AssertClose(reference, vectors[1], raw);
+    }
+
+    [Fact]
+    public void word_by_word_tokenizing_gives_the_package_ids_on_every_row_and_on_unusual_text()
+    {
+        // The encoder tokenizes each word once and keeps its pieces; the package tokenizes each text whole.
+        using var encoder = new MiniLmEncoder(EmbeddingsPrecision.Fp32, 1);
+        var texts = new[] { "stance.csv", "stance-test.csv", "stance-ood.csv", "stance-dev.csv" }
+            .SelectMany(f => LabeledCsv.Read(Repo.File("data", f)).Rows).Select(r => r.Text)
+            .Concat(Unusual)
+            .Concat(["a  double space", " leading", "trailing ", "crlf\r\ninside", "the the the the", string.Join(' ', Enumerable.Repeat("encryption", 300))])
+            .ToArray();
+        var mismatches = 0;
+        foreach (var raw in texts)
+        {
+            // Cleaned as every caller does, and raw: texts the cleaner would change go to the package whole.
+            foreach (var text in new[] { EmbeddingText.Clean(raw), raw })
+            {
+                var fast = encoder.Tokenize(text);
+                var whole = encoder.TokenizeWhole(text);
+                if (!fast.AsSpan().SequenceEqual(whole)) mismatches++;
+            }
+        }
+        Assert.Equal(0, mismatches);
+        // Twice, so the second pass reads kept words.
+        Assert.Equal(encoder.TokenizeWhole(EmbeddingText.Clean(texts[0])), encoder.Tokenize(EmbeddingText.Clean(texts[0])));
     }
 
     [Fact]

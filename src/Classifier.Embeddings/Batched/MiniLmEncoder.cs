@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using BERTTokenizers.Base;
 using Classifier.Core.Features;
@@ -38,6 +39,8 @@ public sealed class MiniLmEncoder : IDisposable
     private readonly string outputName;
     private readonly TokenizerBase tokenizer;
     private readonly long sepId;
+    private readonly long clsId;
+    private readonly ConcurrentDictionary<string, long[]> words = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim lanes;
     private long encoded;
 
@@ -90,7 +93,9 @@ public sealed class MiniLmEncoder : IDisposable
         // The package pools the first output (the token embeddings); asking for it alone skips the pooler.
         outputName = session.OutputMetadata.Keys.First();
         tokenizer = new MiniLMTokenizer();
-        sepId = tokenizer.Tokenize(4, "")[0][^1].VocabularyIndex;
+        var empty = tokenizer.Tokenize(4, "")[0];
+        clsId = empty[0].VocabularyIndex;
+        sepId = empty[^1].VocabularyIndex;
         this.lanes = new SemaphoreSlim(Lanes, Lanes);
     }
 
@@ -116,17 +121,53 @@ public sealed class MiniLmEncoder : IDisposable
     public long EncodedCount => Interlocked.Read(ref encoded);
 
     /// <summary>The model's word-piece ids for a text, as fed: [CLS] … [SEP], at most <see cref="MaxPieces"/>.</summary>
-    /// <remarks>The text should already be <see cref="EmbeddingText.Clean"/>ed, as every caller here does.</remarks>
+    /// <remarks>
+    /// The text should already be <see cref="EmbeddingText.Clean"/>ed, as every caller here does. The
+    /// package's tokenizer splits a text at spaces and then tokenizes each word on its own, so a cleaned
+    /// text's ids are [CLS], each word's pieces in order, [SEP]: each word is tokenized by the package once
+    /// and its pieces kept (up to <see cref="MaxCachedWords"/> words), which is ~5× faster on running text
+    /// (test: the same ids as the package on every row of the data files and on unusual text).
+    /// </remarks>
     public long[] Tokenize(string text)
     {
-        var pieces = tokenizer.Tokenize(int.MaxValue, text)[0];
-        var count = Math.Min(pieces.Length, MaxPieces);
-        var ids = new long[count];
-        for (var i = 0; i < count; i++) ids[i] = pieces[i].VocabularyIndex;
-        // Cut like sentence-transformers: the first 254 pieces, then [SEP] again.
-        if (pieces.Length > MaxPieces) ids[^1] = sepId;
-        return ids;
+        // Anything the package would split other than at single spaces goes to it whole.
+        if (text.Length == 0 || text[0] == ' ' || text[^1] == ' ' || text.Contains("  ", StringComparison.Ordinal) || text.Contains('\r'))
+            return Cut(tokenizer.Tokenize(int.MaxValue, text)[0].Select(p => (long)p.VocabularyIndex).ToArray());
+        var ids = new List<long>(text.Length / 3 + 2) { clsId };
+        var lookup = words.GetAlternateLookup<ReadOnlySpan<char>>();
+        foreach (var range in text.AsSpan().Split(' '))
+        {
+            var word = text.AsSpan(range);
+            if (!lookup.TryGetValue(word, out var pieces))
+            {
+                var whole = tokenizer.Tokenize(int.MaxValue, word.ToString())[0];
+                // [CLS] and [SEP] around the word's own pieces.
+                pieces = new long[whole.Length - 2];
+                for (var i = 0; i < pieces.Length; i++) pieces[i] = whole[i + 1].VocabularyIndex;
+                if (words.Count < MaxCachedWords) lookup.TryAdd(word, pieces);
+            }
+            ids.AddRange(pieces);
+            // Past the cut nothing more is fed.
+            if (ids.Count > MaxPieces) break;
+        }
+        ids.Add(sepId);
+        return Cut([.. ids]);
     }
+
+    /// <summary>Most distinct words whose pieces are kept (a few MB).</summary>
+    public const int MaxCachedWords = 200_000;
+
+    /// <summary>Cut like sentence-transformers: the first 254 pieces, then [SEP] again.</summary>
+    private long[] Cut(long[] ids)
+    {
+        if (ids.Length <= MaxPieces) return ids;
+        var cut = ids[..MaxPieces];
+        cut[^1] = sepId;
+        return cut;
+    }
+
+    /// <summary>The package's word-piece ids for a text, tokenized whole (what <see cref="Tokenize"/> must equal).</summary>
+    internal long[] TokenizeWhole(string text) => Cut(tokenizer.Tokenize(int.MaxValue, text)[0].Select(p => (long)p.VocabularyIndex).ToArray());
 
     /// <summary>The unit-length vectors of <paramref name="texts"/> (already cleaned), in order.</summary>
     public float[][] Encode(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
