@@ -179,6 +179,9 @@ public static class Program
             var graph = Classifier.Onnx.ProtoWire.Messages(bytes, 7).First();
             var ops = Classifier.Onnx.ProtoWire.Messages(graph, 1).Select(n => Classifier.Onnx.ProtoWire.ReadString(n, 4)).GroupBy(o => o).OrderByDescending(g => g.Count());
             Console.WriteLine(label + ": " + string.Join(", ", ops.Select(g => $"{g.Key} {g.Count()}")));
+            if (Environment.GetEnvironmentVariable("GRAPH_NODES") is { } range)
+                foreach (var node in Classifier.Onnx.ProtoWire.Messages(graph, 1).Skip(int.Parse(range.Split('-')[0])).Take(int.Parse(range.Split('-')[1])))
+                    Console.WriteLine($"  {Classifier.Onnx.ProtoWire.ReadString(node, 4)}({string.Join(", ", Classifier.Onnx.ProtoWire.ReadStrings(node, 1))}) -> {string.Join(", ", Classifier.Onnx.ProtoWire.ReadStrings(node, 2))}");
         }
     }
 

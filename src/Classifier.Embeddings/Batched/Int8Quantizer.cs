@@ -318,6 +318,8 @@ internal static class Int8Quantizer
         yield return Tensor(Prefix + "zero", [], Uint8Type, [0]);
         yield return Tensor(Prefix + "flat", [1], Int64Type, BitConverter.GetBytes(-1L));
         yield return Tensor(Prefix + "start", [1], Int64Type, BitConverter.GetBytes(0L));
+        // Pads [tokens, 1] to [tokens, 2] with a column of ones (begin 0, 0; end 0, 1).
+        yield return Tensor(Prefix + "pad_one", [4], Int64Type, [.. BitConverter.GetBytes(0L), .. BitConverter.GetBytes(0L), .. BitConverter.GetBytes(0L), .. BitConverter.GetBytes(1L)]);
         foreach (var k in widths)
         {
             yield return Tensor(Prefix + "rows_" + k, [2], Int64Type, [.. BitConverter.GetBytes(-1L), .. BitConverter.GetBytes(k)]);
@@ -352,9 +354,7 @@ internal static class Int8Quantizer
         Add(output, p, "Mul", [p + "scale", p + "zf"], p + "sz");
         Add(output, p, "Neg", [p + "sz"], p + "o");
         // [−s·z, 1] per token: the Gemm's A, so one pass adds the zero point's offset and the bias.
-        Add(output, p, "Shape", [p + "o"], p + "oshape");
-        Add(output, p, "Expand", [Prefix + "one", p + "oshape"], p + "ones");
-        Add(output, p, "Concat", [p + "o", p + "ones"], p + "corr", ProtoWire.IntAttribute("axis", 1));
+        Add(output, p, "Pad", [p + "o", Prefix + "pad_one", Prefix + "one"], p + "corr");
         Add(output, p, "Reshape", [p + "scale", Prefix + "flat"], p + "s1");
         Add(output, p, "Reshape", [p + "zp", Prefix + "flat"], p + "z1");
         Add(output, p, "QuantizeLinear", [p + "x2", p + "s1", p + "z1"], p + "codes", ProtoWire.IntAttribute("axis", 0));

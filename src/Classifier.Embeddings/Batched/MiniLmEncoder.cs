@@ -207,8 +207,15 @@ public sealed class MiniLmEncoder : IDisposable
             foreach (var (start, count) in batches) RunBatch(ids, order, start, count, output, cancellationToken);
             return;
         }
-        Parallel.For(0, batches.Count, new ParallelOptions { MaxDegreeOfParallelism = Lanes, CancellationToken = cancellationToken },
-            b => RunBatch(ids, order, batches[b].Start, batches[b].Count, output, cancellationToken));
+        // Costliest batches first, each lane taking the next: the last to finish are the cheapest, so no
+        // lane waits long for the other at the end of a call.
+        var byCost = batches.OrderByDescending(b => (long)b.Count * lengths[b.Start + b.Count - 1] * lengths[b.Start + b.Count - 1]).ToArray();
+        var next = -1;
+        Parallel.For(0, Lanes, new ParallelOptions { MaxDegreeOfParallelism = Lanes, CancellationToken = cancellationToken }, _ =>
+        {
+            for (var b = Interlocked.Increment(ref next); b < byCost.Length; b = Interlocked.Increment(ref next))
+                RunBatch(ids, order, byCost[b].Start, byCost[b].Count, output, cancellationToken);
+        });
     }
 
     /// <summary>
