@@ -155,7 +155,7 @@ public sealed class MiniLmEncoder : IDisposable
     }
 
     /// <summary>Most distinct words whose pieces are kept (a few MB).</summary>
-    public const int MaxCachedWords = 200_000;
+    internal const int MaxCachedWords = 200_000;
 
     /// <summary>Cut like sentence-transformers: the first 254 pieces, then [SEP] again.</summary>
     private long[] Cut(long[] ids)
