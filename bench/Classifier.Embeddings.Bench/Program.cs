@@ -41,7 +41,7 @@ public static class Program
                 Fidelity(Arg("--data", "data/stance-test.csv,data/stance-ood.csv,data/stance-dev.csv").Split(','));
                 return 0;
             case "compare":
-                Compare(Arg("--baseline", ""), int.Parse(Arg("--rounds", "3")), Arg("--profile", "0") == "1");
+                Compare(Arg("--baseline", ""), int.Parse(Arg("--rounds", "3")), Arg("--profile", "0") == "1", Arg("--input", ""), int.Parse(Arg("--rows", "20000")));
                 return 0;
             case "tokenize":
                 TokenizeSpeed();
@@ -148,10 +148,13 @@ public static class Program
     /// earlier version): how far each is from fp32 and from each other on the fidelity texts, and the
     /// encode step on the training texts in alternating rounds (this machine's speed drifts between runs).
     /// </summary>
-    private static void Compare(string baseline, int rounds, bool profile)
+    private static void Compare(string baseline, int rounds, bool profile, string input, int rows)
     {
         var fidelityTexts = new[] { "data/stance-test.csv", "data/stance-ood.csv", "data/stance-dev.csv" }.SelectMany(f => LabeledCsv.Read(f).Rows).Select(r => EmbeddingText.Clean(r.Text)).Distinct(StringComparer.Ordinal).ToArray();
-        var trainTexts = new[] { "data/stance.csv", "data/stance-test.csv", "data/stance-ood.csv" }.SelectMany(f => LabeledCsv.Read(f).Rows).Select(r => EmbeddingText.Clean(r.Text)).Distinct(StringComparer.Ordinal).ToArray();
+        // The timed texts: the training texts, or the first rows of --input (e.g. the news-like corpus).
+        var trainTexts = input.Length > 0
+            ? ReadTexts(input, rows).Select(EmbeddingText.Clean).ToArray()
+            : new[] { "data/stance.csv", "data/stance-test.csv", "data/stance-ood.csv" }.SelectMany(f => LabeledCsv.Read(f).Rows).Select(r => EmbeddingText.Clean(r.Text)).Distinct(StringComparer.Ordinal).ToArray();
         float[][] reference;
         using (var fp32 = new MiniLmEncoder(EmbeddingsPrecision.Fp32)) reference = fp32.Encode(fidelityTexts);
         using var current = profile ? new MiniLmEncoder(MiniLmEncoder.CachePath(EmbeddingsPrecision.Int8, Int8Quantizer.NativeCodes), profilePrefix: "profile-current") : new MiniLmEncoder(EmbeddingsPrecision.Int8);
