@@ -224,6 +224,8 @@ public sealed class Int8EncoderTests
         var int8 = Int8Quantizer.Quantize(fp32);
         // 6 layers x (query, key, value, attention output, two feed-forward) MatMuls.
         Assert.Equal(36, Int8Quantizer.LastRewritten);
+        // Each MatMul's bias Add is taken into its correction Gemm.
+        Assert.Equal(36, Int8Quantizer.LastBiasesFolded);
         Assert.True(int8.Length < fp32.Length * 0.7, $"{int8.Length:N0} bytes of {fp32.Length:N0}");
     }
 
