@@ -40,6 +40,9 @@ public static class Program
             case "fidelity":
                 Fidelity(Arg("--data", "data/stance-test.csv,data/stance-ood.csv,data/stance-dev.csv").Split(','));
                 return 0;
+            case "compare" when !File.Exists(Arg("--baseline", "")):
+                Console.Error.WriteLine("usage: classifier-embeddings-bench compare --baseline MODEL.onnx [--rounds N] [--input CSV --rows N] [--profile 1] (the baseline: e.g. a copy of an earlier rewrite's cached file)");
+                return 2;
             case "compare":
                 Compare(Arg("--baseline", ""), int.Parse(Arg("--rounds", "3")), Arg("--profile", "0") == "1", Arg("--input", ""), int.Parse(Arg("--rows", "20000")));
                 return 0;
@@ -53,7 +56,7 @@ public static class Program
                 Vectors(Arg("--input", "bench/out/embeddings-corpus.csv"), int.Parse(Arg("--rows", "200")), Arg("--out", "bench/out/dotnet-vectors.csv"));
                 return 0;
             default:
-                Console.Error.WriteLine("usage: classifier-embeddings-bench minilm-files|encode-step|sweep|predict-batch|fidelity|vectors [--out F] [--input F] [--rows N]");
+                Console.Error.WriteLine("usage: classifier-embeddings-bench minilm-files|encode-step|sweep|predict-batch|fidelity|compare|tokenize|graph-ops|vectors [--out F] [--input F] [--rows N]");
                 return 2;
         }
     }
