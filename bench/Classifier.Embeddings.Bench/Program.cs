@@ -49,6 +49,9 @@ public static class Program
             case "tokenize":
                 TokenizeSpeed();
                 return 0;
+            case "graph-ops" when !File.Exists(Arg("--model", "")):
+                Console.Error.WriteLine("usage: classifier-embeddings-bench graph-ops --model MODEL.onnx (GRAPH_NODES=FIRST-COUNT lists those nodes)");
+                return 2;
             case "graph-ops":
                 GraphOps(Arg("--model", ""));
                 return 0;
