@@ -134,7 +134,7 @@ public sealed class MiniLmEncoder : IDisposable
     {
         // Anything the package would split other than at single spaces goes to it whole.
         if (text.Length == 0 || text[0] == ' ' || text[^1] == ' ' || text.Contains("  ", StringComparison.Ordinal) || text.Contains('\r'))
-            return Cut(tokenizer.Tokenize(int.MaxValue, text)[0].Select(p => (long)p.VocabularyIndex).ToArray());
+            return TokenizeWhole(text);
         var ids = new List<long>(text.Length / 3 + 2) { clsId };
         var lookup = words.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var range in text.AsSpan().Split(' '))
@@ -318,7 +318,7 @@ public sealed class MiniLmEncoder : IDisposable
     {
         // Both models are kept in the temp folder, from where ONNX Runtime reads them natively: a
         // session made from managed bytes holds a second copy of the 90 MB model until the GC runs,
-        // and the int8 rewrite takes ~2 s and ~400 MB of passing copies (done once per package version).
+        // and the int8 rewrite takes ~2 s and ~400 MB of passing copies (done once per build of this code).
         var cached = CachePath(precision, codes);
         if (File.Exists(cached))
         {
@@ -356,23 +356,31 @@ public sealed class MiniLmEncoder : IDisposable
         }
     }
 
-    /// <summary>Where a model is kept: named by the package version, the precision, the int8 rewrite's version and its weights' storage.</summary>
+    /// <summary>
+    /// Where a model is kept: named by the package version, the precision and, for int8, the rewrite's
+    /// version, the build of this assembly and the weights' storage.
+    /// </summary>
+    /// <remarks>
+    /// The build (its module id, which a deterministic build derives from the code) is in the name so that
+    /// a changed rewrite is never read from an older build's file, whether or not its version was raised.
+    /// </remarks>
     internal static string CachePath(EmbeddingsPrecision precision, Int8Quantizer.WeightCodes codes = Int8Quantizer.WeightCodes.Signed)
     {
-        var name = precision == EmbeddingsPrecision.Int8 ? $"int8-{Int8Quantizer.Version}-{(codes == Int8Quantizer.WeightCodes.Signed ? "s8" : "u8")}" : "fp32";
+        var name = precision == EmbeddingsPrecision.Int8 ? $"{Int8Stem}{(codes == Int8Quantizer.WeightCodes.Signed ? "s8" : "u8")}" : "fp32";
         return Path.Combine(Path.GetTempPath(), $"{CachePrefix}{name}.onnx");
     }
 
     private static string CachePrefix => $"classifier-minilm-{typeof(SentenceEncoder).Assembly.GetName().Version}-";
 
-    /// <summary>Deletes the int8 files of earlier rewrite versions (~60 MB each), which no version of this code reads again.</summary>
+    private static readonly string Int8Stem = $"int8-{Int8Quantizer.Version}-{typeof(Int8Quantizer).Module.ModuleVersionId.ToString("N")[..8]}-";
+
+    /// <summary>Deletes the int8 files of other rewrites and builds (~60 MB each), which this code never reads.</summary>
     private static void RemoveOlderRewrites()
     {
         try
         {
-            for (var version = 1; version < Int8Quantizer.Version; version++)
-                foreach (var old in Directory.EnumerateFiles(Path.GetTempPath(), $"{CachePrefix}int8-{version}*.onnx"))
-                    File.Delete(old);
+            foreach (var old in Directory.EnumerateFiles(Path.GetTempPath(), $"{CachePrefix}int8-*.onnx"))
+                if (!Path.GetFileName(old).StartsWith(CachePrefix + Int8Stem, StringComparison.Ordinal)) File.Delete(old);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
