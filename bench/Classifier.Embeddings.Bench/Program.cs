@@ -38,7 +38,7 @@ public static class Program
                 PredictBatch(Arg("--model", "models/stance-embeddings.zip"), Arg("--input", "bench/out/embeddings-corpus.csv"), int.Parse(Arg("--size", "64")), int.Parse(Arg("--repeats", "20")));
                 return 0;
             case "fidelity":
-                Fidelity(Arg("--data", "data/stance-test.csv,data/stance-ood.csv,data/stance-dev.csv").Split(','));
+                Fidelity(Arg("--data", string.Join(',', FidelityFiles)).Split(','));
                 return 0;
             case "compare" when !File.Exists(Arg("--baseline", "")):
                 Console.Error.WriteLine("usage: classifier-embeddings-bench compare --baseline MODEL.onnx [--rounds N] [--input CSV --rows N] [--profile 1] (the baseline: e.g. a copy of an earlier rewrite's cached file)");
@@ -79,7 +79,7 @@ public static class Program
     /// <summary>Training's cache fill on the given files: as before this branch (the package's Encode, batches of 32 sorted by length) and now.</summary>
     private static void EncodeStep(string[] files)
     {
-        var texts = files.SelectMany(f => LabeledCsv.Read(f).Rows).Select(r => EmbeddingText.Clean(r.Text)).Distinct(StringComparer.Ordinal).ToArray();
+        var texts = DistinctTexts(files);
         Console.WriteLine($"{texts.Length:N0} distinct texts from {string.Join(", ", files)}");
 
         var (seconds, cpu) = Time(() =>
@@ -137,7 +137,7 @@ public static class Program
     /// <summary>How close int8 vectors are to fp32 ones (cosine) on the given files' texts, and the int8 encode rate.</summary>
     private static void Fidelity(string[] files)
     {
-        var texts = files.SelectMany(f => LabeledCsv.Read(f).Rows).Select(r => EmbeddingText.Clean(r.Text)).Distinct(StringComparer.Ordinal).ToArray();
+        var texts = DistinctTexts(files);
         using var fp32 = new MiniLmEncoder(EmbeddingsPrecision.Fp32);
         using var int8 = new MiniLmEncoder(EmbeddingsPrecision.Int8);
         var a = fp32.Encode(texts);
@@ -156,11 +156,11 @@ public static class Program
     /// </summary>
     private static void Compare(string baseline, int rounds, bool profile, string input, int rows)
     {
-        var fidelityTexts = new[] { "data/stance-test.csv", "data/stance-ood.csv", "data/stance-dev.csv" }.SelectMany(f => LabeledCsv.Read(f).Rows).Select(r => EmbeddingText.Clean(r.Text)).Distinct(StringComparer.Ordinal).ToArray();
+        var fidelityTexts = DistinctTexts(FidelityFiles);
         // The timed texts: the training texts, or the first rows of --input (e.g. the news-like corpus).
         var trainTexts = input.Length > 0
             ? ReadTexts(input, rows).Select(EmbeddingText.Clean).ToArray()
-            : new[] { "data/stance.csv", "data/stance-test.csv", "data/stance-ood.csv" }.SelectMany(f => LabeledCsv.Read(f).Rows).Select(r => EmbeddingText.Clean(r.Text)).Distinct(StringComparer.Ordinal).ToArray();
+            : DistinctTexts(EncodeStepFiles);
         float[][] reference;
         using (var fp32 = new MiniLmEncoder(EmbeddingsPrecision.Fp32)) reference = fp32.Encode(fidelityTexts);
         using var current = profile ? new MiniLmEncoder(MiniLmEncoder.CachePath(EmbeddingsPrecision.Int8, Int8Quantizer.NativeCodes), profilePrefix: "profile-current") : new MiniLmEncoder(EmbeddingsPrecision.Int8);
@@ -183,7 +183,7 @@ public static class Program
     /// <summary>The package's tokenizer on whole texts against the word-by-word one, on the training texts (one lane, cold and warm word cache).</summary>
     private static void TokenizeSpeed()
     {
-        var texts = new[] { "data/stance.csv", "data/stance-test.csv", "data/stance-ood.csv" }.SelectMany(f => LabeledCsv.Read(f).Rows).Select(r => EmbeddingText.Clean(r.Text)).Distinct(StringComparer.Ordinal).ToArray();
+        var texts = DistinctTexts(EncodeStepFiles);
         using var encoder = new MiniLmEncoder(EmbeddingsPrecision.Fp32, 1);
         var (seconds, cpu) = Time(() => { foreach (var t in texts) encoder.TokenizeWhole(t); });
         Report("package tokenizer, whole texts", texts.Length, seconds, cpu);
@@ -217,6 +217,14 @@ public static class Program
         var vectors = SentenceEmbedder.Encoder().Encode(texts.Select(EmbeddingText.Clean).ToArray());
         File.WriteAllLines(output, vectors.Select(v => string.Join(',', v.Select(x => x.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))));
     }
+
+    /// <summary>The files whose texts the encode step times (training's, test and OOD) and those the fidelity check reads.</summary>
+    private static readonly string[] EncodeStepFiles = ["data/stance.csv", "data/stance-test.csv", "data/stance-ood.csv"];
+    private static readonly string[] FidelityFiles = ["data/stance-test.csv", "data/stance-ood.csv", "data/stance-dev.csv"];
+
+    /// <summary>The distinct cleaned texts of labeled files, as training's cache fill sees them.</summary>
+    private static string[] DistinctTexts(IEnumerable<string> files) =>
+        [.. files.SelectMany(f => LabeledCsv.Read(f).Rows).Select(r => EmbeddingText.Clean(r.Text)).Distinct(StringComparer.Ordinal)];
 
     private static string[] ReadTexts(string input, int rows) =>
         [.. LabeledCsvTexts(input).Take(rows)];
